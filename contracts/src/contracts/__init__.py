@@ -1,0 +1,1 @@
+"""Contracts shared by the services: gRPC stubs (gen/), event schemas, AsyncAPI."""

@@ -1,0 +1,1 @@
+"""Local stack launcher: embedded PostgreSQL, Tansu broker, services and gateway."""

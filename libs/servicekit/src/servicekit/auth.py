@@ -1,0 +1,142 @@
+"""Actors, roles, and local verification of identity's access tokens against its cached JWKS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import httpx
+import jwt
+
+from servicekit.errors import Forbidden, Message, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+
+class Role(StrEnum):
+    ENTERPRISE_USER = "ENTERPRISE_USER"
+    BRANCH_OFFICER = "BRANCH_OFFICER"
+    CITY_OFFICER = "CITY_OFFICER"
+    LABOUR_OFFICER = "LABOUR_OFFICER"
+    ADMIN = "ADMIN"
+
+
+OFFICER_ROLES = frozenset({Role.BRANCH_OFFICER, Role.CITY_OFFICER, Role.LABOUR_OFFICER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: str
+    roles: frozenset[Role]
+    name: str = ""
+    districts: tuple[str, ...] = field(default_factory=tuple)
+
+    def has_any(self, roles: Iterable[Role]) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_officer(self) -> bool:
+        return self.has_any(OFFICER_ROLES)
+
+    def require(self, *roles: Role) -> Actor:
+        if not self.has_any(roles):
+            raise Forbidden()
+        return self
+
+
+INVALID_TOKEN = Message("登录凭证无效或已过期，请重新登录", "The access token is invalid or expired")
+
+
+class JwksVerifier:
+    """Verifies EdDSA access tokens locally. Keys are cached; an unknown key id refetches the
+    set (at most every `min_refetch_seconds`), which is how key rotation reaches every service."""
+
+    def __init__(
+        self,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        *,
+        ttl_seconds: float = 300,
+        min_refetch_seconds: float = 10,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+        self.ttl_seconds = ttl_seconds
+        self.min_refetch_seconds = min_refetch_seconds
+        self._http = http or httpx.AsyncClient(timeout=3.0)
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _refresh(self, *, force: bool) -> None:
+        async with self._lock:
+            age = time.monotonic() - self._fetched_at
+            if (force and age < self.min_refetch_seconds) or (not force and age < self.ttl_seconds):
+                return
+            response = await self._http.get(self.jwks_url)
+            response.raise_for_status()
+            key_set = jwt.PyJWKSet.from_dict(response.json())
+            self._keys = {key.key_id: key for key in key_set.keys if key.key_id}
+            self._fetched_at = time.monotonic()
+
+    async def _key_for(self, kid: str) -> jwt.PyJWK:
+        try:
+            await self._refresh(force=False)
+            if kid not in self._keys:
+                await self._refresh(force=True)
+        except (httpx.HTTPError, jwt.PyJWKSetError) as exc:
+            log.error("cannot fetch JWKS from %s: %s", self.jwks_url, exc)
+            if kid not in self._keys:
+                raise Unauthenticated(INVALID_TOKEN) from exc
+        if kid not in self._keys:
+            raise Unauthenticated(INVALID_TOKEN)
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Actor:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated(INVALID_TOKEN) from exc
+        key = await self._key_for(str(header.get("kid", "")))
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=["EdDSA"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated(INVALID_TOKEN) from exc
+        return actor_from_claims(claims)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def actor_from_claims(claims: dict[str, Any]) -> Actor:
+    roles = frozenset(Role(role) for role in claims.get("roles", []) if role in Role.__members__)
+    return Actor(
+        account_id=str(claims["sub"]),
+        roles=roles,
+        name=str(claims.get("name", "")),
+        districts=tuple(claims.get("districts", [])),
+    )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated(INVALID_TOKEN)
+    return token.strip()

@@ -1,0 +1,162 @@
+"""Strawberry glue shared by the five subgraphs: request context with the verified actor,
+AppError → `extensions.code` mapping, Relay-style connections."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.fastapi import BaseContext
+
+from servicekit.auth import Actor, JwksVerifier, bearer_token
+from servicekit.errors import AppError, Unauthenticated, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+INTERNAL_MESSAGE = {"zh": "服务器内部错误", "en": "Internal server error"}
+
+
+class ServiceContext(BaseContext):
+    """Per-request context. `actor` raises UNAUTHENTICATED when the request is not signed in."""
+
+    def __init__(self, verifier: JwksVerifier) -> None:
+        super().__init__()
+        self._verifier = verifier
+        self._actor: Actor | None = None
+        self._auth_error: AppError | None = None
+        self._resolved = False
+
+    @property
+    def language(self) -> str:
+        header = self.request.headers.get("accept-language", "") if self.request else ""
+        return "en" if header.lower().startswith("en") else "zh"
+
+    async def optional_actor(self) -> Actor | None:
+        if not self._resolved:
+            self._resolved = True
+            try:
+                header = self.request.headers.get("authorization") if self.request else None
+                token = bearer_token(header)
+                if token is not None:
+                    self._actor = await self._verifier.verify(token)
+            except AppError as exc:
+                self._auth_error = exc
+        if self._auth_error is not None:
+            raise self._auth_error
+        return self._actor
+
+    async def actor(self) -> Actor:
+        actor = await self.optional_actor()
+        if actor is None:
+            raise Unauthenticated()
+        return actor
+
+
+def _to_graphql_error(error: GraphQLError, language: str) -> GraphQLError:
+    original = error.original_error
+    if original is None:
+        return error  # syntax/validation errors of the query itself: safe as they are
+    if isinstance(original, AppError):
+        extensions: dict[str, Any] = {"code": original.code.value}
+        if isinstance(original, ValidationFailed):
+            extensions["fields"] = [
+                {"path": item.path, "message": item.message.in_language(language)}
+                for item in original.fields
+            ]
+        message = original.message.in_language(language)
+    else:
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        extensions = {"code": "INTERNAL"}
+        message = INTERNAL_MESSAGE[language]
+    return GraphQLError(message, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path, extensions=extensions)
+
+
+class AppErrorExtension(SchemaExtension):
+    """Maps AppError to `extensions.code` (+ `fields`) and hides every unexpected error."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        context = self.execution_context.context
+        language = context.language if isinstance(context, ServiceContext) else "zh"
+        result.errors = [_to_graphql_error(error, language) for error in result.errors]
+
+
+# --- Relay-style connections -------------------------------------------------------------
+
+Node = TypeVar("Node")
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[Node]):
+    cursor: str
+    node: Node
+
+
+@strawberry.type
+class Connection(Generic[Node]):
+    edges: list[Edge[Node]]
+    page_info: PageInfo
+    total_count: int
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def page_of(first: int | None, after: str | None) -> Page:
+    """Validates `first`/`after`. Cursors are opaque offsets into the (stable) ordering."""
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise ValidationFailed.single("first", f"取值范围为 0–{MAX_PAGE}", f"must be 0–{MAX_PAGE}")
+    offset = 0
+    if after:
+        try:
+            prefix, _, value = base64.urlsafe_b64decode(after.encode()).decode().partition(":")
+            if prefix != "o":
+                raise ValueError(prefix)
+            offset = int(value) + 1
+        except ValueError as exc:
+            raise ValidationFailed.single("after", "游标无效", "invalid cursor") from exc
+    return Page(offset=offset, limit=size)
+
+
+def cursor_at(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+Model = TypeVar("Model")
+
+
+def connection_of(
+    rows: Sequence[Model], page: Page, total: int, convert: Callable[[Model], Node]
+) -> Connection[Node]:
+    edges = [Edge(cursor=cursor_at(page.offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.offset + len(rows) < total,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )

@@ -1,0 +1,133 @@
+"""gRPC (grpc.aio) server bootstrap and client calls.
+
+Server: health checking, reflection, and one interceptor that maps `AppError` to a status code.
+Client: every call has a deadline; transport failures become `UpstreamUnavailable`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from servicekit import errors
+from servicekit.logs import request_id_var
+
+log = logging.getLogger(__name__)
+
+STATUS_OF: dict[errors.ErrorCode, grpc.StatusCode] = {
+    errors.ErrorCode.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
+    errors.ErrorCode.FORBIDDEN: grpc.StatusCode.PERMISSION_DENIED,
+    errors.ErrorCode.NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    errors.ErrorCode.VALIDATION_FAILED: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.ErrorCode.INVALID_STATE: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.ErrorCode.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
+    errors.ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
+}
+
+ERROR_OF: dict[grpc.StatusCode, type[errors.AppError]] = {
+    grpc.StatusCode.UNAUTHENTICATED: errors.Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: errors.Forbidden,
+    grpc.StatusCode.NOT_FOUND: errors.NotFound,
+    grpc.StatusCode.FAILED_PRECONDITION: errors.InvalidState,
+    grpc.StatusCode.ALREADY_EXISTS: errors.Conflict,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: errors.RateLimited,
+}
+
+
+class ErrorInterceptor(grpc.aio.ServerInterceptor):
+    """Maps AppError to a status code and sets the caller's request id for the logs."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner = handler.unary_unary
+        metadata = dict(handler_call_details.invocation_metadata or ())
+
+        async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            token = request_id_var.set(str(metadata.get("x-request-id", "")) or None)
+            try:
+                return await inner(request, context)
+            except errors.AppError as exc:
+                await context.abort(
+                    STATUS_OF.get(exc.code, grpc.StatusCode.UNKNOWN),
+                    json.dumps({"code": exc.code.value, "message": exc.message.en}),
+                )
+            finally:
+                request_id_var.reset(token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+async def start_server(
+    host: str,
+    port: int,
+    register: Callable[[grpc.aio.Server], Iterable[str]],
+) -> tuple[grpc.aio.Server, int]:
+    """Starts a server with `register(server)` → full service names it added. Returns the port."""
+    server = grpc.aio.server(interceptors=[ErrorInterceptor()])
+    names = list(register(server))
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in names:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME],
+                                        server)
+    bound = server.add_insecure_port(f"{host}:{port}")
+    await server.start()
+    return server, bound
+
+
+# Retries only for idempotent reads: every method of the platform's internal services is a read.
+_READ_RETRY_CONFIG = json.dumps({
+    "methodConfig": [{
+        "name": [{}],
+        "retryPolicy": {
+            "maxAttempts": 3,
+            "initialBackoff": "0.05s",
+            "maxBackoff": "0.5s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE"],
+        },
+    }]
+})
+
+
+def channel(target: str) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(
+        target, options=[("grpc.service_config", _READ_RETRY_CONFIG), ("grpc.enable_retries", 1)]
+    )
+
+
+Response = TypeVar("Response")
+
+
+async def call(
+    method: Callable[..., Awaitable[Response]], request: Any, *, timeout: float
+) -> Response:
+    """Calls a unary method with a deadline and maps failures to AppError."""
+    metadata = (("x-request-id", request_id_var.get() or ""),)
+    try:
+        return await method(request, timeout=timeout, metadata=metadata)
+    except grpc.aio.AioRpcError as exc:
+        error_class = ERROR_OF.get(exc.code())
+        if error_class is not None:
+            raise error_class() from exc
+        log.warning("gRPC call failed: %s %s", exc.code().name, exc.details())
+        raise errors.UpstreamUnavailable() from exc

@@ -1,0 +1,198 @@
+"""Transactional outbox: the state change and its event are written in one transaction; a relay
+publishes the rows to Kafka (`acks=all`) and marks them sent. While the broker is down rows wait;
+nothing is lost. Delivery is at least once: consumers deduplicate by event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from prometheus_client import Counter, Gauge
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.db import Database, utcnow
+from servicekit.events import CloudEvent, topic_of
+from servicekit.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Events published by the relay")
+RELAY_FAILURES = Counter("outbox_relay_failures_total", "Relay batches that failed to publish")
+OUTBOX_PENDING = Gauge("outbox_pending_events", "Unsent outbox rows seen by the last relay pass")
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("event_type", String(128), nullable=False),
+        Column("topic", String(128), nullable=False),
+        Column("key", String(128), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("sent_at", DateTime(timezone=True), index=True),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", Text),
+    )
+
+
+class Outbox:
+    """Records events inside the caller's transaction."""
+
+    def __init__(self, table: Table, source: str) -> None:
+        self.table = table
+        self.source = source
+
+    async def record(
+        self, session: AsyncSession, event_type: str, subject: str, data: dict[str, object]
+    ) -> CloudEvent:
+        event = CloudEvent(type=event_type, source=self.source, subject=subject, data=data,
+                           dataschema=f"/contracts/events/{event_type}.schema.json")
+        await session.execute(
+            self.table.insert().values(
+                event_id=event.id,
+                event_type=event.type,
+                topic=topic_of(event.type),
+                key=subject,
+                payload=event.to_json(),
+            )
+        )
+        session.info["outbox_written"] = True
+        return event
+
+
+class OutboxRelay:
+    """Publishes unsent rows in id order. Wakes on commit, and polls as a safety net.
+
+    A transaction-scoped advisory lock lets several replicas run the relay while only one
+    publishes at a time, which keeps events of one key in order.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        kafka: KafkaSettings,
+        *,
+        poll_seconds: float = 1.0,
+        batch_size: int = 200,
+        max_backoff_seconds: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.table = table
+        self.kafka = kafka
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.max_backoff_seconds = max_backoff_seconds
+        self._lock_key = zlib.crc32(f"outbox:{table.name}".encode())
+        self._wake = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+        db.on_commit_with_events(self.wake)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = 0.2
+        try:
+            while True:
+                try:
+                    sent = await self.publish_batch()
+                    backoff = 0.2
+                    if sent == self.batch_size:
+                        continue
+                except (KafkaError, OSError, TimeoutError) as exc:
+                    RELAY_FAILURES.inc()
+                    log.warning("outbox relay cannot publish yet: %s", exc)
+                    await self._close_producer()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self.max_backoff_seconds)
+                    continue
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                except TimeoutError:
+                    pass
+                self._wake.clear()
+        finally:
+            await self._close_producer()
+
+    async def publish_batch(self) -> int:
+        t = self.table
+        async with self.db.unit_of_work() as session:
+            if not await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key))):
+                return 0
+            rows = (
+                await session.execute(
+                    select(t.c.id, t.c.topic, t.c.key, t.c.payload)
+                    .where(t.c.sent_at.is_(None))
+                    .order_by(t.c.id)
+                    .limit(self.batch_size)
+                )
+            ).all()
+            OUTBOX_PENDING.set(len(rows))
+            if not rows:
+                return 0
+            ids = [row.id for row in rows]
+            try:
+                producer = await self._get_producer()
+                deliveries = [
+                    await producer.send(row.topic, value=row.payload, key=row.key.encode())
+                    for row in rows
+                ]
+                await asyncio.gather(*deliveries)
+            except (KafkaError, OSError, TimeoutError) as exc:
+                await session.execute(
+                    update(t).where(t.c.id.in_(ids))
+                    .values(attempts=t.c.attempts + 1, last_error=str(exc)[:2000])
+                )
+                await session.commit()
+                raise
+            await session.execute(update(t).where(t.c.id.in_(ids)).values(sent_at=utcnow()))
+        EVENTS_PUBLISHED.inc(len(rows))
+        return len(rows)
+
+    async def _get_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.kafka.bootstrap_servers,
+                acks="all",
+                # The embedded broker has no idempotent producer; the inbox gives exactly-once effects.
+                enable_idempotence=False,
+                request_timeout_ms=5000,
+                linger_ms=0,
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            try:
+                await producer.stop()
+            except (KafkaError, OSError) as exc:
+                log.debug("producer stop failed: %s", exc)

@@ -1,0 +1,92 @@
+"""Runs one service: the FastAPI app (GraphQL subgraph + probes), the gRPC server, the outbox
+relay and the inbox consumers, started and stopped together by the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from servicekit import grpc as grpc_kit
+from servicekit.auth import JwksVerifier
+from servicekit.db import Database
+from servicekit.http import create_http_app
+from servicekit.inbox import EventConsumer
+from servicekit.outbox import OutboxRelay
+from servicekit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceParts:
+    """What `inject.py` wires for one service."""
+
+    name: str
+    settings: ServiceSettings
+    db: Database
+    verifier: JwksVerifier
+    relay: OutboxRelay | None
+    consumers: list[EventConsumer]
+    register_grpc: Callable[[grpc.aio.Server], Iterable[str]]
+    mount: Callable[[FastAPI], None]
+    on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+def build_app(parts: ServiceParts) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        settings = parts.settings
+        server, port = await grpc_kit.start_server(
+            settings.grpc_host, settings.grpc_port, parts.register_grpc
+        )
+        log.info("%s gRPC listening on %s:%d", parts.name, settings.grpc_host, port)
+        for hook in parts.on_start:
+            await hook()
+        tasks = [asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
+                 for consumer in parts.consumers]
+        if parts.relay is not None:
+            tasks.append(asyncio.create_task(parts.relay.run(), name="outbox-relay"))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await server.stop(grace=2)
+            for hook in parts.on_stop:
+                await hook()
+            await parts.verifier.aclose()
+            await parts.db.dispose()
+
+    async def database_ready() -> None:
+        async with parts.db.engine.connect() as connection:
+            await connection.execute(text("select 1"))
+
+    app = create_http_app(parts.name, lifespan, {"database": database_ready})
+    parts.mount(app)
+    return app
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None,
+                access_log=False, lifespan="on")
+
+
+def migrate(service_root: Path, database_url: str) -> None:
+    """Applies the service's Alembic migrations up to head."""
+    config = Config(str(service_root / "alembic.ini"))
+    config.set_main_option("script_location", str(service_root / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    command.upgrade(config, "head")

@@ -1,0 +1,7 @@
+import identity.accounts.models  # noqa: F401 - registers the tables
+import identity.verification.models  # noqa: F401
+from identity.config import IdentitySettings
+from identity.db import metadata
+from servicekit.migrations import run_migrations
+
+run_migrations(metadata, lambda: IdentitySettings().database_url)

@@ -1,0 +1,1 @@
+"""Accounts: registration, approval, sign-in, sessions."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import ServiceSettings
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="IDENTITY_", extra="ignore")
+
+    http_port: int = 8001
+    grpc_port: int = 50051
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1/identity"
+    # Ed25519 private key (PEM). In dev/test a missing file is created on start.
+    jwt_private_key_file: Path = Path("var/keys/identity-jwt.pem")
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 2
+    code_validity_seconds: int = 300
+    code_max_attempts: int = 5
+    code_resend_gap_seconds: int = 60
+    codes_per_recipient_per_hour: int = 10
+    codes_per_ip_per_hour: int = 30
+    # Secret mixed into stored verification-code hashes (a 6-digit code alone is guessable).
+    code_hash_secret: str = "change-me-in-production"
+    approval_working_hours: float = 3.0

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from identity.accounts.models import Account as AccountModel
+from identity.accounts.models import AccountStatus as AccountStatusEnum
+from identity.graphql.context import IdentityContext
+from identity.verification.models import Channel as ChannelEnum
+from identity.verification.models import CodePurpose as CodePurposeEnum
+from servicekit.auth import Actor
+from servicekit.auth import Role as RoleEnum
+from servicekit.db import utcnow
+from servicekit.graphql import Connection
+from servicekit.logs import mask_personal_data
+
+Role = strawberry.enum(RoleEnum, name="Role")
+AccountStatus = strawberry.enum(AccountStatusEnum, name="AccountStatus")
+Channel = strawberry.enum(ChannelEnum, name="Channel")
+CodePurpose = strawberry.enum(CodePurposeEnum, name="CodePurpose")
+
+
+def _can_see_contact(model: AccountModel, viewer: Actor | None) -> bool:
+    return viewer is not None and (viewer.account_id == str(model.id) or viewer.is_officer)
+
+
+@strawberry.federation.type(keys=["id"], description="A user account (liaison, HR user, officer)")
+class Account:
+    id: strawberry.ID
+    name: str
+    phone: str | None = strawberry.field(description="Masked unless it is you or you are an officer")
+    email: str | None
+    roles: list[Role]
+    status: AccountStatus
+    exam_passed: bool
+    password_change_required: bool
+    created_at: datetime
+    approval_due_at: datetime | None = strawberry.field(
+        description="Pending accounts: when approval is due (3 working hours after registering)"
+    )
+    is_approval_overdue: bool
+
+    @classmethod
+    def from_model(cls, model: AccountModel, viewer: Actor | None) -> Account:
+        visible = _can_see_contact(model, viewer)
+        due = model.approval_due_at
+        return cls(
+            id=strawberry.ID(str(model.id)),
+            name=model.name,
+            phone=model.phone if visible or not model.phone else mask_personal_data(model.phone),
+            email=model.email if visible else None,
+            roles=[RoleEnum(role) for role in model.roles],
+            status=AccountStatusEnum(model.status),
+            exam_passed=model.exam_passed_at is not None,
+            password_change_required=model.password_change_required,
+            created_at=model.created_at,
+            approval_due_at=due,
+            is_approval_overdue=(
+                model.status == AccountStatusEnum.PENDING_APPROVAL and due is not None
+                and due < utcnow()
+            ),
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: Info[IdentityContext, None], id: strawberry.ID
+    ) -> Account | None:
+        viewer = await info.context.actor()
+        model = await info.context.accounts.load(str(id))
+        return None if model is None else cls.from_model(model, viewer)
+
+
+AccountConnection = Connection[Account]
+
+
+@strawberry.type
+class AuthPayload:
+    access_token: str
+    refresh_token: str
+    expires_in: int = strawberry.field(description="Seconds until the access token expires")
+    account: Account
+
+
+@strawberry.input
+class RegisterInput:
+    code: str
+    password: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+
+@strawberry.type
+class DevMessage:
+    recipient: str
+    channel: Channel
+    text: str
+    sent_at: datetime
+
+
+ReviewReason = Annotated[str | None, strawberry.argument(description="Required to reject")]

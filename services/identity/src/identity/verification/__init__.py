@@ -1,0 +1,1 @@
+"""Verification codes by SMS or e-mail, and the notification log."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.accounts.models import Base
+
+
+class Channel(StrEnum):
+    SMS = "SMS"
+    EMAIL = "EMAIL"
+
+
+class CodePurpose(StrEnum):
+    REGISTER = "REGISTER"
+    RESET_PASSWORD = "RESET_PASSWORD"
+
+
+class VerificationCode(Base):
+    __tablename__ = "verification_codes"
+    __table_args__ = (Index("ix_verification_codes_recipient_created", "recipient", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    channel: Mapped[Channel] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(254))
+    purpose: Mapped[CodePurpose] = mapped_column(String(24))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    client_ip: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)
+    consumed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """Every SMS/e-mail sent, whatever the sender (console in dev, a gateway in production)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient_sent", "recipient", "sent_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    channel: Mapped[Channel] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(254))
+    text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
