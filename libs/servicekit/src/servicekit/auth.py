@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -65,7 +65,9 @@ class JwksVerifier:
         ttl_seconds: float = 300,
         min_refetch_seconds: float = 10,
         http: httpx.AsyncClient | None = None,
+        local_jwks: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
+        """`local_jwks` serves the issuer itself (identity), which needs no HTTP round trip."""
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
@@ -75,15 +77,20 @@ class JwksVerifier:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        self._local_jwks = local_jwks
 
     async def _refresh(self, *, force: bool) -> None:
         async with self._lock:
             age = time.monotonic() - self._fetched_at
             if (force and age < self.min_refetch_seconds) or (not force and age < self.ttl_seconds):
                 return
-            response = await self._http.get(self.jwks_url)
-            response.raise_for_status()
-            key_set = jwt.PyJWKSet.from_dict(response.json())
+            if self._local_jwks is not None:
+                document = self._local_jwks()
+            else:
+                response = await self._http.get(self.jwks_url)
+                response.raise_for_status()
+                document = response.json()
+            key_set = jwt.PyJWKSet.from_dict(document)
             self._keys = {key.key_id: key for key in key_set.keys if key.key_id}
             self._fetched_at = time.monotonic()
 

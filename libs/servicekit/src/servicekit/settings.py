@@ -27,7 +27,7 @@ class KafkaSettings(BaseSettings):
 class ServiceSettings(BaseSettings):
     """Fields every service has. Subclasses set `model_config` with their env prefix."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     app_env: AppEnv = Field(default=AppEnv.PRODUCTION, validation_alias="APP_ENV")
     http_host: str = "127.0.0.1"

@@ -44,7 +44,8 @@ def build_container(settings: IdentitySettings) -> Container:
         settings=settings, passwords=Passwords(settings), tokens=tokens, codes=codes,
         sender=sender, outbox=Outbox(outbox, "/services/identity"), calendar=WorkingCalendar(),
     )
-    verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
+    verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience,
+                            local_jwks=tokens.jwks)
     return Container(settings, db, verifier, tokens, codes, accounts)
 
 
