@@ -19,7 +19,7 @@ from identity.config import IdentitySettings
 from identity.errors import AccountDisabled, AccountRejected, WrongCredentials
 from identity.verification.models import Channel, CodePurpose
 from identity.verification.senders import Sender
-from identity.verification.service import Codes, normalise_email, normalise_mobile, notify
+from identity.verification.service import Codes, normalise_email, notify
 from servicekit.auth import Actor, Role
 from servicekit.calendar import CHINA_TZ, WorkingCalendar
 from servicekit.db import keep_on_error, utcnow
@@ -33,6 +33,7 @@ from servicekit.errors import (
     ValidationFailed,
 )
 from servicekit.outbox import Outbox
+from servicekit.validation import normalise_mobile
 
 REVIEWERS = (Role.BRANCH_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
 

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.config import IdentitySettings
@@ -19,24 +18,9 @@ from identity.verification.models import Channel, CodePurpose, Notification, Ver
 from identity.verification.senders import Sender
 from servicekit.db import keep_on_error, utcnow
 from servicekit.errors import Message, RateLimited, ValidationFailed
+from servicekit.validation import normalise_mobile
 
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-
-
-def normalise_mobile(raw: str, path: str = "phone") -> str:
-    """A mainland mobile number, digits only; anything else (a landline) is a field error."""
-    try:
-        parsed = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed.single(path, "手机号码格式不正确", "not a phone number") from exc
-    national = str(parsed.national_number)
-    is_mobile = phonenumbers.number_type(parsed) in (
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
-    )
-    if parsed.country_code != 86 or not is_mobile or not MAINLAND_MOBILE.match(national):
-        raise ValidationFailed.single(path, "请填写中国大陆手机号码", "must be a mainland mobile number")
-    return national
 
 
 def normalise_email(raw: str, path: str = "email") -> str:

@@ -1,0 +1,1 @@
+"""Bookable time slots, computed from opening hours, closed days and the working-day calendar."""

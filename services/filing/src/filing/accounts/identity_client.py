@@ -1,0 +1,38 @@
+"""Asks identity over gRPC for an account's current state (the user is waiting: no projection)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contracts.gen.identity.v1 import accounts_pb2 as pb
+from contracts.gen.identity.v1 import accounts_pb2_grpc as pb_grpc
+from servicekit import grpc as grpc_kit
+
+
+@dataclass(frozen=True)
+class AccountState:
+    account_id: str
+    name: str
+    phone: str
+    is_active: bool
+    exam_passed: bool
+
+
+class IdentityAccounts:
+    def __init__(self, target: str, deadline_seconds: float) -> None:
+        self._channel = grpc_kit.channel(target)
+        self._stub = pb_grpc.AccountsStub(self._channel)
+        self._deadline = deadline_seconds
+
+    async def get(self, account_id: str) -> AccountState:
+        reply = await grpc_kit.call(
+            self._stub.GetAccount, pb.GetAccountRequest(account_id=account_id),
+            timeout=self._deadline,
+        )
+        return AccountState(
+            account_id=reply.id, name=reply.name, phone=reply.phone,
+            is_active=reply.status == pb.ACCOUNT_STATUS_ACTIVE, exam_passed=reply.exam_passed,
+        )
+
+    async def close(self) -> None:
+        await self._channel.close()

@@ -1,0 +1,1 @@
+"""Enterprises (涉外单位), their filing records and liaisons."""

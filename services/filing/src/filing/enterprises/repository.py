@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from filing.accounts.models import AccountProjection
+from filing.enterprises.models import Enterprise, EnterpriseMember, Filing, Liaison
+
+
+async def enterprise(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise | None:
+    return await session.get(Enterprise, enterprise_id)
+
+
+async def enterprise_by_uscc(session: AsyncSession, uscc: str) -> Enterprise | None:
+    return await session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
+
+
+async def enterprises_of_accounts(
+    session: AsyncSession, account_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Enterprise]:
+    rows = await session.execute(
+        select(EnterpriseMember.account_id, Enterprise)
+        .join(Enterprise, Enterprise.id == EnterpriseMember.enterprise_id)
+        .where(EnterpriseMember.account_id.in_(account_ids))
+    )
+    return {account_id: found for account_id, found in rows}
+
+
+async def latest_filing(session: AsyncSession, enterprise_id: uuid.UUID) -> Filing | None:
+    return await session.scalar(
+        select(Filing).where(Filing.enterprise_id == enterprise_id)
+        .order_by(Filing.created_at.desc()).limit(1)
+    )
+
+
+async def latest_filings(
+    session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Filing]:
+    rows = await session.scalars(
+        select(Filing).where(Filing.enterprise_id.in_(enterprise_ids))
+        .ext(distinct_on(Filing.enterprise_id))
+        .order_by(Filing.enterprise_id, Filing.created_at.desc())
+    )
+    return {row.enterprise_id: row for row in rows}
+
+
+async def filing(session: AsyncSession, filing_id: uuid.UUID, *, for_update: bool = False) -> Filing | None:
+    query = select(Filing).where(Filing.id == filing_id)
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def liaisons_of(
+    session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Liaison]]:
+    rows = await session.scalars(
+        select(Liaison).where(Liaison.enterprise_id.in_(enterprise_ids))
+        .order_by(Liaison.position_order)
+    )
+    found: dict[uuid.UUID, list[Liaison]] = {key: [] for key in enterprise_ids}
+    for row in rows:
+        found[row.enterprise_id].append(row)
+    return found
+
+
+async def replace_liaisons(
+    session: AsyncSession, enterprise_id: uuid.UUID, liaisons: list[Liaison]
+) -> None:
+    await session.execute(delete(Liaison).where(Liaison.enterprise_id == enterprise_id))
+    session.add_all(liaisons)
+
+
+async def active_accounts_by_phone(
+    session: AsyncSession, phones: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    rows = await session.execute(
+        select(AccountProjection.phone, AccountProjection.account_id)
+        .where(AccountProjection.phone.in_(phones), AccountProjection.status == "ACTIVE")
+    )
+    return {phone: account_id for phone, account_id in rows if phone}

@@ -1,0 +1,68 @@
+"""The one place where filing's adapters are wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+
+from filing.accounts.identity_client import IdentityAccounts
+from filing.config import FilingSettings
+from filing.consumers import HANDLERS
+from filing.db import inbox, outbox
+from filing.enterprises.service import Enterprises
+from filing.graphql.context import FilingContext
+from filing.graphql.schema import build_schema
+from filing.grpc.enterprises import register
+from servicekit.auth import JwksVerifier
+from servicekit.db import Database, make_engine
+from servicekit.inbox import EventConsumer
+from servicekit.outbox import OutboxRelay
+from servicekit.runtime import ServiceParts
+
+
+@dataclass
+class Container:
+    settings: FilingSettings
+    db: Database
+    verifier: JwksVerifier
+    identity: IdentityAccounts
+    enterprises: Enterprises
+
+
+def build_container(settings: FilingSettings) -> Container:
+    db = Database(make_engine(settings.database_url, settings.database_pool_size))
+    identity = IdentityAccounts(settings.identity_grpc_target, settings.grpc_deadline_seconds)
+    verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
+    return Container(settings, db, verifier, identity, Enterprises(identity))
+
+
+def build_parts(container: Container) -> ServiceParts:
+    settings = container.settings
+    schema = build_schema(dev=settings.is_dev)
+
+    def mount(app: FastAPI) -> None:
+        router: GraphQLRouter[FilingContext, None] = GraphQLRouter(
+            schema,
+            context_getter=lambda: FilingContext(container),
+            graphql_ide="graphiql" if settings.is_dev else None,
+        )
+        app.include_router(router, prefix="/graphql")
+
+    return ServiceParts(
+        name="filing",
+        settings=settings,
+        db=container.db,
+        verifier=container.verifier,
+        relay=OutboxRelay(container.db, outbox, settings.kafka,
+                          poll_seconds=settings.outbox_poll_seconds),
+        consumers=[EventConsumer(
+            container.db, inbox, settings.kafka, group_id="filing", handlers=HANDLERS,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+        )],
+        register_grpc=register(container.db, container.enterprises),
+        mount=mount,
+        on_stop=[container.identity.close],
+    )

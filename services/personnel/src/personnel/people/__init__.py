@@ -1,0 +1,1 @@
+"""Foreign persons (境外人员) that an enterprise employs (DOMAIN.md §4)."""
