@@ -82,6 +82,15 @@ class Broker:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self._spawn()
+        asyncio.run(ensure_topics(self.bootstrap))
+
+    async def astart(self) -> None:
+        """`start` for callers already inside an event loop."""
+        self._spawn()
+        await ensure_topics(self.bootstrap)
+
+    def _spawn(self) -> None:
         url = f"tcp://127.0.0.1:{self.port}"
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
@@ -91,7 +100,6 @@ class Broker:
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         wait_for_port(self.port)
-        asyncio.run(ensure_topics(self.bootstrap))
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
