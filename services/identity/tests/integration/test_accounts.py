@@ -8,9 +8,11 @@ import random
 import re
 
 import httpx
+import jsonschema
 from aiokafka import AIOKafkaConsumer
 
 from devstack.infra import Broker
+from devstack.stack import ROOT
 from devstack.testing import error_code, graphql
 
 REQUEST_CODE = """mutation($phone: String!) {
@@ -94,6 +96,8 @@ async def test_approval_is_published_once_through_the_outbox(
         assert approved[0]["subject"] == account_id
         assert approved[0]["source"] == "/services/identity"
         assert approved[0]["data"]["accountId"] == account_id  # type: ignore[index]
+        schema = json.loads((ROOT / "contracts/events/identity.account.approved.schema.json").read_text())
+        jsonschema.validate(approved[0]["data"], schema)
     finally:
         await consumer.stop()
 
