@@ -43,7 +43,7 @@ class ServiceCommands(Generic[Settings]):
         if args.command == "serve":
             serve(self.app(settings), settings)
         elif args.command == "migrate":
-            migrate(self.service_root, settings.database_url)
+            migrate(settings.service_root or self.service_root, settings.database_url)
             logging.getLogger(self.name).info("%s database migrated", self.name)
         elif args.command == "seed-demo":
             if self.seed_demo is not None:

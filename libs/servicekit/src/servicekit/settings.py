@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     grpc_deadline_seconds: float = 3.0
+    # Where alembic.ini and migrations/ are; default: the service's source tree.
+    service_root: Path | None = None
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
 
     @property
