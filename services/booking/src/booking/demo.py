@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import time
 
+from servicekit.db import Database, make_engine
 from sqlalchemy import select
 
 from booking.config import BookingSettings
 from booking.locations.models import Location, LocationService, OpeningHours, ServiceType
-from servicekit.db import Database, make_engine
 
 # Monday–Friday, with the lunch break usual in Chinese government offices.
 WORKING_DAY_PERIODS = [(time(9, 0), time(12, 0)), (time(13, 30), time(17, 0))]
@@ -29,13 +29,30 @@ class DemoLocation:
 
 
 DEMO_LOCATIONS = [
-    DemoLocation("QD-SN-EXIT", "青岛市公安局出入境管理局市南办证大厅",
-                 "山东省青岛市市南区山东路29号", "370202", ServiceType.EXIT_ENTRY, 4),
-    DemoLocation("QD-XHA-EXIT", "青岛市公安局出入境管理局西海岸新区办证大厅",
-                 "山东省青岛市黄岛区长江中路216号", "370211", ServiceType.EXIT_ENTRY, 3),
-    DemoLocation("QD-LABOUR", "青岛市人力资源和社会保障局外国人工作服务窗口",
-                 "山东省青岛市崂山区株洲路177号青岛市政务服务大厅二楼", "370212",
-                 ServiceType.LABOUR_PERMIT, 2),
+    DemoLocation(
+        "QD-SN-EXIT",
+        "青岛市公安局出入境管理局市南办证大厅",
+        "山东省青岛市市南区山东路29号",
+        "370202",
+        ServiceType.EXIT_ENTRY,
+        4,
+    ),
+    DemoLocation(
+        "QD-XHA-EXIT",
+        "青岛市公安局出入境管理局西海岸新区办证大厅",
+        "山东省青岛市黄岛区长江中路216号",
+        "370211",
+        ServiceType.EXIT_ENTRY,
+        3,
+    ),
+    DemoLocation(
+        "QD-LABOUR",
+        "青岛市人力资源和社会保障局外国人工作服务窗口",
+        "山东省青岛市崂山区株洲路177号青岛市政务服务大厅二楼",
+        "370212",
+        ServiceType.LABOUR_PERMIT,
+        2,
+    ),
 ]
 
 
@@ -48,17 +65,34 @@ async def seed_demo(settings: BookingSettings) -> None:
                 if demo.code in existing:
                     continue
                 location_id = uuid.uuid4()
-                session.add(Location(id=location_id, code=demo.code, name=demo.name,
-                                     address=demo.address, district=demo.district))
-                session.add(LocationService(
-                    location_id=location_id, service_type=demo.service_type, slot_minutes=30,
-                    capacity_per_slot=demo.capacity_per_slot, booking_window_days=14,
-                    cancel_deadline_hours=24,
-                ))
+                session.add(
+                    Location(
+                        id=location_id,
+                        code=demo.code,
+                        name=demo.name,
+                        address=demo.address,
+                        district=demo.district,
+                    )
+                )
+                session.add(
+                    LocationService(
+                        location_id=location_id,
+                        service_type=demo.service_type,
+                        slot_minutes=30,
+                        capacity_per_slot=demo.capacity_per_slot,
+                        booking_window_days=14,
+                        cancel_deadline_hours=24,
+                    )
+                )
                 await session.flush()  # opening hours reference the location's service
                 session.add_all(
-                    OpeningHours(location_id=location_id, service_type=demo.service_type,
-                                 weekday=weekday, opens=opens, closes=closes)
+                    OpeningHours(
+                        location_id=location_id,
+                        service_type=demo.service_type,
+                        weekday=weekday,
+                        opens=opens,
+                        closes=closes,
+                    )
                     for weekday in MONDAY_TO_FRIDAY
                     for opens, closes in WORKING_DAY_PERIODS
                 )

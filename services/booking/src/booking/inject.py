@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from servicekit.auth import JwksVerifier
+from servicekit.calendar import WorkingCalendar
+from servicekit.db import Database, make_engine
+from servicekit.outbox import OutboxRelay
+from servicekit.runtime import ServiceParts
 from strawberry.fastapi import GraphQLRouter
 
 from booking.config import BookingSettings
@@ -13,11 +18,6 @@ from booking.graphql.context import BookingContext
 from booking.graphql.schema import build_schema
 from booking.grpc.appointments import register
 from booking.slots.service import Slots
-from servicekit.auth import JwksVerifier
-from servicekit.calendar import WorkingCalendar
-from servicekit.db import Database, make_engine
-from servicekit.outbox import OutboxRelay
-from servicekit.runtime import ServiceParts
 
 
 @dataclass
@@ -52,8 +52,9 @@ def build_parts(container: Container) -> ServiceParts:
         db=container.db,
         verifier=container.verifier,
         # Nothing writes events yet; the relay runs so that appointment events need no wiring.
-        relay=OutboxRelay(container.db, outbox, settings.kafka,
-                          poll_seconds=settings.outbox_poll_seconds),
+        relay=OutboxRelay(
+            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+        ),
         consumers=[],
         register_grpc=register(),
         mount=mount,

@@ -6,13 +6,13 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from servicekit.graphql import AppErrorExtension
 from strawberry.types import Info
 
 from booking.graphql.context import BookingContext
 from booking.graphql.types import Location, ServiceType, Slot
 from booking.locations.service import bookable_locations
 from booking.slots.schemas import SlotQuery
-from servicekit.graphql import AppErrorExtension
 
 Ctx = Info[BookingContext, None]
 
@@ -42,8 +42,9 @@ class Query:
     ) -> list[Slot]:
         actor = await info.context.actor()
         container = info.context.container
-        query = SlotQuery(location_id=str(location_id), service_type=service_type,
-                          first=from_, last=to)
+        query = SlotQuery(
+            location_id=str(location_id), service_type=service_type, first=from_, last=to
+        )
         async with container.db.unit_of_work() as session:
             slots = await container.slots.available(session, actor, query)
         return [Slot.from_model(slot) for slot in slots]

@@ -29,8 +29,12 @@ class OpeningHours:
 
     @classmethod
     def from_model(cls, model: OpeningHoursModel) -> OpeningHours:
-        return cls(service_type=ServiceTypeEnum(model.service_type), weekday=model.weekday,
-                   opens=model.opens, closes=model.closes)
+        return cls(
+            service_type=ServiceTypeEnum(model.service_type),
+            weekday=model.weekday,
+            opens=model.opens,
+            closes=model.closes,
+        )
 
 
 @strawberry.type(description="How one service type is booked at a location")
@@ -47,10 +51,13 @@ class LocationService:
 
     @classmethod
     def from_model(cls, model: LocationServiceModel) -> LocationService:
-        return cls(service_type=ServiceTypeEnum(model.service_type),
-                   slot_minutes=model.slot_minutes, capacity_per_slot=model.capacity_per_slot,
-                   booking_window_days=model.booking_window_days,
-                   cancel_deadline_hours=model.cancel_deadline_hours)
+        return cls(
+            service_type=ServiceTypeEnum(model.service_type),
+            slot_minutes=model.slot_minutes,
+            capacity_per_slot=model.capacity_per_slot,
+            booking_window_days=model.booking_window_days,
+            cancel_deadline_hours=model.cancel_deadline_hours,
+        )
 
 
 @strawberry.federation.type(keys=["id"], description="An exit-entry hall or labour service window")
@@ -71,8 +78,12 @@ class Location:
     @classmethod
     def from_model(cls, model: LocationModel) -> Location:
         return cls(
-            id=strawberry.ID(str(model.id)), code=model.code, name=model.name,
-            address=model.address, district=model.district, is_active=model.is_active,
+            id=strawberry.ID(str(model.id)),
+            code=model.code,
+            name=model.name,
+            address=model.address,
+            district=model.district,
+            is_active=model.is_active,
             service_types=[ServiceTypeEnum(s.service_type) for s in model.services],
             services=[LocationService.from_model(s) for s in model.services],
             opening_hours=[OpeningHours.from_model(h) for h in model.opening_hours],
@@ -98,6 +109,11 @@ class Slot:
 
     @classmethod
     def from_model(cls, model: SlotModel) -> Slot:
-        return cls(id=strawberry.ID(model.id), service_type=model.service_type,
-                   starts_at=model.starts_at, ends_at=model.ends_at, capacity=model.capacity,
-                   remaining=model.remaining)
+        return cls(
+            id=strawberry.ID(model.id),
+            service_type=model.service_type,
+            starts_at=model.starts_at,
+            ends_at=model.ends_at,
+            capacity=model.capacity,
+            remaining=model.remaining,
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import grpc
-
 from contracts.gen.booking.v1 import appointments_pb2 as pb
 from contracts.gen.booking.v1 import appointments_pb2_grpc as pb_grpc
 
@@ -17,7 +16,7 @@ NOT_YET = "booking.v1.Appointments/GetAppointment: appointment booking is not bu
 
 
 class AppointmentsServicer(pb_grpc.AppointmentsServicer):
-    async def GetAppointment(  # noqa: N802 - gRPC method name
+    async def GetAppointment(
         self, request: pb.GetAppointmentRequest, context: grpc.aio.ServicerContext
     ) -> pb.Appointment:
         await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_YET)

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 
 import grpc
-
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
 from servicekit import grpc as grpc_kit
@@ -41,7 +40,8 @@ class Enterprises:
         """The enterprise this account acts for; None when it has none yet."""
         try:
             reply = await grpc_kit.call(
-                self._enterprises().GetEnterprise, pb.GetEnterpriseRequest(account_id=account_id),
+                self._enterprises().GetEnterprise,
+                pb.GetEnterpriseRequest(account_id=account_id),
                 timeout=self._deadline,
             )
         except NotFound:
@@ -51,8 +51,9 @@ class Enterprises:
         except ValueError as exc:
             log.error("filing answered an enterprise id that is not a UUID: %r", reply.id)
             raise UpstreamUnavailable() from exc
-        return EnterpriseRef(id=enterprise_id, name=reply.name,
-                             is_filed=reply.status == pb.ENTERPRISE_STATUS_FILED)
+        return EnterpriseRef(
+            id=enterprise_id, name=reply.name, is_filed=reply.status == pb.ENTERPRISE_STATUS_FILED
+        )
 
     async def close(self) -> None:
         if self._channel is not None:

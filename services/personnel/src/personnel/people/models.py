@@ -35,8 +35,9 @@ class ForeignPerson(Base):
 
     __tablename__ = "foreign_persons"
     __table_args__ = (
-        UniqueConstraint("enterprise_id", "document_type", "document_number",
-                         name=conv(DOCUMENT_UNIQUE)),
+        UniqueConstraint(
+            "enterprise_id", "document_type", "document_number", name=conv(DOCUMENT_UNIQUE)
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

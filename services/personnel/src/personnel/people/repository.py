@@ -25,7 +25,9 @@ async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Fore
 
 
 async def by_document(
-    session: AsyncSession, enterprise_id: uuid.UUID, document_type: TravelDocumentType,
+    session: AsyncSession,
+    enterprise_id: uuid.UUID,
+    document_type: TravelDocumentType,
     document_number: str,
 ) -> ForeignPerson | None:
     return await session.scalar(
@@ -42,8 +44,11 @@ def _escape_like(text: str) -> str:
 
 
 async def search(
-    session: AsyncSession, enterprise_id: uuid.UUID | None, text: str | None,
-    offset: int, limit: int,
+    session: AsyncSession,
+    enterprise_id: uuid.UUID | None,
+    text: str | None,
+    offset: int,
+    limit: int,
 ) -> tuple[list[ForeignPerson], int]:
     """Newest first. `enterprise_id` None means every enterprise; `text` matches any name or the
     document number, case-insensitively."""
@@ -53,18 +58,25 @@ async def search(
     if text:
         pattern = f"%{_escape_like(text)}%"
         full_name = func.concat_ws(" ", ForeignPerson.surname, ForeignPerson.given_names)
-        conditions.append(or_(
-            full_name.ilike(pattern, escape="\\"),
-            func.concat_ws(" ", ForeignPerson.given_names, ForeignPerson.surname)
-            .ilike(pattern, escape="\\"),
-            ForeignPerson.chinese_name.ilike(pattern, escape="\\"),
-            ForeignPerson.document_number.ilike(pattern, escape="\\"),
-        ))
-    total = int(await session.scalar(select(func.count()).select_from(ForeignPerson)
-                                      .where(*conditions)) or 0)
+        conditions.append(
+            or_(
+                full_name.ilike(pattern, escape="\\"),
+                func.concat_ws(" ", ForeignPerson.given_names, ForeignPerson.surname).ilike(
+                    pattern, escape="\\"
+                ),
+                ForeignPerson.chinese_name.ilike(pattern, escape="\\"),
+                ForeignPerson.document_number.ilike(pattern, escape="\\"),
+            )
+        )
+    total = int(
+        await session.scalar(select(func.count()).select_from(ForeignPerson).where(*conditions))
+        or 0
+    )
     rows = await session.scalars(
-        select(ForeignPerson).where(*conditions)
+        select(ForeignPerson)
+        .where(*conditions)
         .order_by(ForeignPerson.created_at.desc(), ForeignPerson.id)
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     return list(rows), total

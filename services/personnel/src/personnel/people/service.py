@@ -6,7 +6,13 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from servicekit.auth import Actor, Role
+from servicekit.calendar import CHINA_TZ
+from servicekit.db import utcnow
+from servicekit.errors import Forbidden, NotFound, ValidationFailed
+from servicekit.outbox import Outbox
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,11 +22,6 @@ from personnel.people import events, repository
 from personnel.people.models import DOCUMENT_UNIQUE, ForeignPerson
 from personnel.people.schemas import ForeignPersonForm, PersonQuery
 from personnel.people.validation import check_form
-from servicekit.auth import Actor, Role
-from servicekit.calendar import CHINA_TZ
-from servicekit.db import utcnow
-from servicekit.errors import Forbidden, NotFound, ValidationFailed
-from servicekit.outbox import Outbox
 
 # Officer reads of full records (document numbers, contacts) are audited (ARCHITECTURE.md).
 audit = logging.getLogger("personnel.audit")
@@ -50,13 +51,15 @@ class People:
         enterprise = await self._filed_enterprise(actor)
         valid = check_form(form, _today())
         await self._require_unique(session, enterprise.id, valid, person_id=None)
-        person = ForeignPerson(id=uuid.uuid4(), enterprise_id=enterprise.id,
-                               created_by=uuid.UUID(actor.account_id))
+        person = ForeignPerson(
+            id=uuid.uuid4(), enterprise_id=enterprise.id, created_by=uuid.UUID(actor.account_id)
+        )
         _apply(person, valid)
         session.add(person)
         await _flush(session)
-        await self.outbox.record(session, events.REGISTERED, str(person.id),
-                                 events.registered_data(person))
+        await self.outbox.record(
+            session, events.REGISTERED, str(person.id), events.registered_data(person)
+        )
         return person
 
     async def update(
@@ -73,14 +76,15 @@ class People:
         await _flush(session)
         return person
 
-    async def list(
+    async def search(
         self, session: AsyncSession, actor: Actor, query: PersonQuery
     ) -> tuple[list[ForeignPerson], int]:
         scope = await self._read_scope(actor)
         if not scope.everything and scope.enterprise_id is None:
             return [], 0  # an enterprise user whose enterprise does not exist yet
-        rows, total = await repository.search(session, scope.enterprise_id, _search(query.search),
-                                              query.offset, query.limit)
+        rows, total = await repository.search(
+            session, scope.enterprise_id, _search(query.search), query.offset, query.limit
+        )
         _audit_read(actor, rows)
         return rows, total
 
@@ -92,8 +96,9 @@ class People:
         scope = await self._read_scope(actor)
         if not scope.everything and scope.enterprise_id != key:
             raise Forbidden()
-        rows, total = await repository.search(session, key, _search(query.search),
-                                              query.offset, query.limit)
+        rows, total = await repository.search(
+            session, key, _search(query.search), query.offset, query.limit
+        )
         _audit_read(actor, rows)
         return rows, total
 
@@ -140,11 +145,15 @@ class People:
         return enterprise
 
     async def _require_unique(
-        self, session: AsyncSession, enterprise_id: uuid.UUID, form: ForeignPersonForm,
+        self,
+        session: AsyncSession,
+        enterprise_id: uuid.UUID,
+        form: ForeignPersonForm,
         person_id: uuid.UUID | None,
     ) -> None:
-        existing = await repository.by_document(session, enterprise_id, form.document_type,
-                                                form.document_number)
+        existing = await repository.by_document(
+            session, enterprise_id, form.document_type, form.document_number
+        )
         if existing is not None and existing.id != person_id:
             raise DuplicateDocument()
 
@@ -183,18 +192,24 @@ async def _flush(session: AsyncSession) -> None:
 def _audit_read(actor: Actor, persons: Sequence[ForeignPerson]) -> None:
     if actor.is_officer and persons:
         audit.info(
-            "officer %s read %d foreign person record(s): %s", actor.account_id, len(persons),
+            "officer %s read %d foreign person record(s): %s",
+            actor.account_id,
+            len(persons),
             ",".join(str(p.id) for p in persons),
-            extra={"audit": "foreign_person.read", "actor": actor.account_id,
-                   "persons": [str(p.id) for p in persons]},
+            extra={
+                "audit": "foreign_person.read",
+                "actor": actor.account_id,
+                "persons": [str(p.id) for p in persons],
+            },
         )
 
 
 def _search(text: str | None) -> str | None:
     value = " ".join((text or "").split())
     if len(value) > MAX_SEARCH:
-        raise ValidationFailed.single("search", f"搜索内容不超过{MAX_SEARCH}字",
-                                      f"at most {MAX_SEARCH} characters")
+        raise ValidationFailed.single(
+            "search", f"搜索内容不超过{MAX_SEARCH}字", f"at most {MAX_SEARCH} characters"
+        )
     return value or None
 
 
@@ -205,5 +220,6 @@ def _uuid(value: str) -> uuid.UUID:
         raise NotFound() from exc
 
 
-def _today():  # noqa: ANN202 - a date; kept tiny so tests can read the rule
+def _today() -> date:
+    """Dates of the record are Chinese calendar dates."""
     return utcnow().astimezone(CHINA_TZ).date()

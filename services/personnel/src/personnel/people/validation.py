@@ -10,20 +10,35 @@ import re
 from datetime import date
 
 import pycountry
+from servicekit.errors import FieldErrors, ValidationFailed
+from servicekit.validation import normalise_mobile
 
 from personnel.people.models import TravelDocumentType
 from personnel.people.schemas import ForeignPersonForm
-from servicekit.errors import FieldErrors, ValidationFailed
-from servicekit.validation import normalise_mobile
 
 ADULT_AGE = 18
 MAX_AGE = 120
 
 # ICAO Doc 9303 part 3 codes that are not ISO 3166-1 alpha-3 (`D` is Germany in an MRZ).
-ICAO_SPECIAL_CODES = frozenset({
-    "D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNA", "UNK", "UNO",
-    "XXA", "XXB", "XXC", "XXX", "RKS", "EUE",
-})
+ICAO_SPECIAL_CODES = frozenset(
+    {
+        "D",
+        "GBD",
+        "GBN",
+        "GBO",
+        "GBP",
+        "GBS",
+        "UNA",
+        "UNK",
+        "UNO",
+        "XXA",
+        "XXB",
+        "XXC",
+        "XXX",
+        "RKS",
+        "EUE",
+    }
+)
 
 DOCUMENT_NUMBER = {
     TravelDocumentType.PASSPORT: re.compile(r"^[A-Z0-9<]{5,9}$"),
@@ -34,10 +49,14 @@ DOCUMENT_NUMBER = {
 DOCUMENT_NUMBER_HINT = {
     TravelDocumentType.PASSPORT: ("护照号码应为5–9位字母或数字", "5–9 letters or digits"),
     TravelDocumentType.HK_MO_PERMIT: (
-        "港澳居民来往内地通行证号码应为H或M加8位或10位数字", "H or M followed by 8 or 10 digits"
+        "港澳居民来往内地通行证号码应为H或M加8位或10位数字",
+        "H or M followed by 8 or 10 digits",
     ),
     TravelDocumentType.TW_PERMIT: ("台湾居民来往大陆通行证号码应为8位数字", "8 digits"),
-    TravelDocumentType.OTHER: ("证件号码应为1–32位字母、数字或连字符", "1–32 letters, digits or hyphens"),
+    TravelDocumentType.OTHER: (
+        "证件号码应为1–32位字母、数字或连字符",
+        "1–32 letters, digits or hyphens",
+    ),
 }
 
 # Names as printed in the passport's visual zone: Latin letters (accents allowed), spaces,
@@ -95,12 +114,18 @@ def check_form(form: ForeignPersonForm, today: date) -> ForeignPersonForm:
     if not surname:
         errors.add("surname", "请填写姓（与证件一致）", "the surname is required")
     elif len(surname) > 64 or not LATIN_NAME.match(surname):
-        errors.add("surname", "姓应为证件上的拉丁字母（不超过64位）",
-                   "Latin letters as in the document, at most 64")
+        errors.add(
+            "surname",
+            "姓应为证件上的拉丁字母（不超过64位）",
+            "Latin letters as in the document, at most 64",
+        )
     # Given names may be empty: ICAO 9303 puts a single name in the primary identifier.
     if given_names and (len(given_names) > 64 or not LATIN_NAME.match(given_names)):
-        errors.add("givenNames", "名应为证件上的拉丁字母（不超过64位）",
-                   "Latin letters as in the document, at most 64")
+        errors.add(
+            "givenNames",
+            "名应为证件上的拉丁字母（不超过64位）",
+            "Latin letters as in the document, at most 64",
+        )
     chinese_name = _text(form.chinese_name)
     if chinese_name and len(chinese_name) > 32:
         errors.add("chineseName", "中文姓名不超过32字", "at most 32 characters")
@@ -114,26 +139,35 @@ def check_form(form: ForeignPersonForm, today: date) -> ForeignPersonForm:
 
     nationality = normalise_country_code(form.nationality)
     if nationality is None:
-        errors.add("nationality", "国籍应为ISO 3166-1三位字母代码（如USA、DEU）",
-                   "must be an ISO 3166-1 alpha-3 or ICAO code (e.g. USA, DEU)")
+        errors.add(
+            "nationality",
+            "国籍应为ISO 3166-1三位字母代码（如USA、DEU）",
+            "must be an ISO 3166-1 alpha-3 or ICAO code (e.g. USA, DEU)",
+        )
     issuing_state = None
     if _text(form.issuing_state):
         issuing_state = normalise_country_code(form.issuing_state or "")
         if issuing_state is None:
-            errors.add("issuingState", "签发国应为ISO 3166-1三位字母代码",
-                       "must be an ISO 3166-1 alpha-3 or ICAO code")
+            errors.add(
+                "issuingState",
+                "签发国应为ISO 3166-1三位字母代码",
+                "must be an ISO 3166-1 alpha-3 or ICAO code",
+            )
 
     number = normalise_document_number(form.document_number)
     if not is_document_number(form.document_type, number):
         zh, en = DOCUMENT_NUMBER_HINT[form.document_type]
         errors.add("documentNumber", zh, en)
     if form.document_expiry <= today:
-        errors.add("documentExpiry", "证件已过期或今天到期", "the document must be valid after today")
+        errors.add(
+            "documentExpiry", "证件已过期或今天到期", "the document must be valid after today"
+        )
 
     visa_number = normalise_document_number(form.visa_number or "") or None
     if visa_number and not VISA_NUMBER.match(visa_number):
-        errors.add("visaNumber", "签证/居留许可号码应为1–32位字母或数字",
-                   "1–32 letters, digits or hyphens")
+        errors.add(
+            "visaNumber", "签证/居留许可号码应为1–32位字母或数字", "1–32 letters, digits or hyphens"
+        )
     visa_type = _text(form.visa_type)
     if visa_type and len(visa_type) > 32:
         errors.add("visaType", "签证种类不超过32字", "at most 32 characters")
@@ -147,18 +181,31 @@ def check_form(form: ForeignPersonForm, today: date) -> ForeignPersonForm:
     email = (form.email or "").strip().lower() or None
     if email and (len(email) > 254 or not EMAIL.match(email)):
         errors.add("email", "电子邮箱格式不正确", "not an e-mail address")
-    for path, value, limit in (("entryPort", form.entry_port, 64), ("position", form.position, 64),
-                               ("address", form.address, 256)):
+    for path, value, limit in (
+        ("entryPort", form.entry_port, 64),
+        ("position", form.position, 64),
+        ("address", form.address, 256),
+    ):
         text = _text(value)
         if text and len(text) > limit:
             errors.add(path, f"不超过{limit}字", f"at most {limit} characters")
     errors.raise_if_any()
     assert nationality is not None
     return dataclasses.replace(
-        form, surname=surname, given_names=given_names, chinese_name=chinese_name,
-        nationality=nationality, issuing_state=issuing_state, document_number=number,
-        visa_type=visa_type, visa_number=visa_number, entry_port=_text(form.entry_port),
-        position=_text(form.position), mobile=mobile, email=email, address=_text(form.address),
+        form,
+        surname=surname,
+        given_names=given_names,
+        chinese_name=chinese_name,
+        nationality=nationality,
+        issuing_state=issuing_state,
+        document_number=number,
+        visa_type=visa_type,
+        visa_number=visa_number,
+        entry_port=_text(form.entry_port),
+        position=_text(form.position),
+        mobile=mobile,
+        email=email,
+        address=_text(form.address),
     )
 
 
@@ -172,6 +219,9 @@ def _contact_phone(raw: str | None, errors: FieldErrors) -> str | None:
     try:
         return normalise_mobile(value, path="mobile")
     except ValidationFailed:
-        errors.add("mobile", "请填写中国大陆手机号码或带国际区号的号码（如+49…）",
-                   "a mainland mobile or an international number with its country code (+49…)")
+        errors.add(
+            "mobile",
+            "请填写中国大陆手机号码或带国际区号的号码（如+49…）",
+            "a mainland mobile or an international number with its country code (+49…)",
+        )
         return None
