@@ -12,8 +12,13 @@ from devstack.stack import ROOT, Ports, Stack
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    platform = Stack(var_dir=ROOT / "var" / "test" / "e2e", ports=Ports.free(), app_env="dev",
-                     fresh_databases=True, progress=lambda line: None)
+    platform = Stack(
+        var_dir=ROOT / "var" / "test" / "e2e",
+        ports=Ports.free(),
+        app_env="dev",
+        fresh_databases=True,
+        progress=lambda line: None,
+    )
     try:
         platform.start()
         yield platform
@@ -23,6 +28,7 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 async def gateway(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=stack.gateway_url.removesuffix("/graphql"),
-                                 timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url.removesuffix("/graphql"), timeout=30
+    ) as client:
         yield client

@@ -1,4 +1,4 @@
-import filing.accounts.models  # noqa: F401 - registers the tables
+import filing.accounts.models
 import filing.enterprises.models  # noqa: F401
 from filing.config import FilingSettings
 from filing.db import metadata

@@ -23,13 +23,16 @@ class IdentityDouble(pb_grpc.AccountsServicer):
         self.accounts: dict[str, pb.Account] = {}
         self.delay_seconds = 0.0
 
-    def add(self, account_id: str, *, status: int = pb.ACCOUNT_STATUS_ACTIVE,
-            phone: str = "13900000000") -> None:
-        self.accounts[account_id] = pb.Account(id=account_id, name="张三", phone=phone,
-                                               status=status, roles=["ENTERPRISE_USER"])
+    def add(
+        self, account_id: str, *, status: int = pb.ACCOUNT_STATUS_ACTIVE, phone: str = "13900000000"
+    ) -> None:
+        self.accounts[account_id] = pb.Account(
+            id=account_id, name="张三", phone=phone, status=status, roles=["ENTERPRISE_USER"]
+        )
 
-    async def GetAccount(self, request: pb.GetAccountRequest,  # noqa: N802
-                         context: grpc.aio.ServicerContext) -> pb.Account:
+    async def GetAccount(
+        self, request: pb.GetAccountRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Account:
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
         if request.account_id not in self.accounts:
@@ -49,8 +52,12 @@ async def identity_double() -> AsyncIterator[tuple[IdentityDouble, int]]:
 
 
 @pytest.fixture(scope="session")
-def filing_settings(postgres: Postgres, broker: Broker, issuer: TestIssuer,
-                    identity_double: tuple[IdentityDouble, int]) -> FilingSettings:
+def filing_settings(
+    postgres: Postgres,
+    broker: Broker,
+    issuer: TestIssuer,
+    identity_double: tuple[IdentityDouble, int],
+) -> FilingSettings:
     return FilingSettings(
         app_env="test",
         database_url=migrated_database(postgres, "filing"),

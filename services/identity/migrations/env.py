@@ -1,4 +1,4 @@
-import identity.accounts.models  # noqa: F401 - registers the tables
+import identity.accounts.models
 import identity.verification.models  # noqa: F401
 from identity.config import IdentitySettings
 from identity.db import metadata

@@ -15,8 +15,9 @@ from servicekit.settings import KafkaSettings
 
 
 @pytest.fixture(scope="session")
-def identity_settings(postgres: Postgres, broker: Broker, issuer: TestIssuer,
-                      test_var: Path) -> IdentitySettings:
+def identity_settings(
+    postgres: Postgres, broker: Broker, issuer: TestIssuer, test_var: Path
+) -> IdentitySettings:
     settings = IdentitySettings(
         app_env="test",
         database_url=migrated_database(postgres, "identity"),

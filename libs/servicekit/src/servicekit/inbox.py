@@ -141,7 +141,10 @@ class EventConsumer:
                 last_error = f"{type(exc).__name__}: {exc}"
                 log.warning(
                     "handler for %s failed (attempt %d/%d): %s",
-                    event.type, attempt, self.max_attempts, last_error,
+                    event.type,
+                    attempt,
+                    self.max_attempts,
+                    last_error,
                 )
                 if attempt < self.max_attempts:
                     await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
@@ -161,8 +164,14 @@ class EventConsumer:
         ]
         await producer.send_and_wait(dlq, value=record.value, key=record.key, headers=headers)
         EVENTS_DEAD.labels(record.topic).inc()
-        log.error("event at %s[%d]@%d dead-lettered to %s: %s",
-                  record.topic, record.partition, record.offset, dlq, error)
+        log.error(
+            "event at %s[%d]@%d dead-lettered to %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            dlq,
+            error,
+        )
 
 
 __all__ = ["EventConsumer", "Handler", "inbox_table"]

@@ -12,7 +12,9 @@ from pythonjsonlogger.json import JsonFormatter
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # Mainland mobiles, resident ID numbers and long document numbers are masked in every log line.
-_PERSONAL = re.compile(r"(?<![\w.])(1[3-9]\d)\d{4}(\d{4})(?!\d)|(?<!\w)(\d{6})\d{8}(\d{3}[\dXx])(?!\w)")
+_PERSONAL = re.compile(
+    r"(?<![\w.])(1[3-9]\d)\d{4}(\d{4})(?!\d)|(?<!\w)(\d{6})\d{8}(\d{3}[\dXx])(?!\w)"
+)
 
 
 def mask_personal_data(text: str) -> str:

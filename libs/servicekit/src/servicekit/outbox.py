@@ -6,6 +6,7 @@ nothing is lost. Delivery is at least once: consumers deduplicate by event id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import zlib
 
@@ -66,8 +67,13 @@ class Outbox:
     async def record(
         self, session: AsyncSession, event_type: str, subject: str, data: dict[str, object]
     ) -> CloudEvent:
-        event = CloudEvent(type=event_type, source=self.source, subject=subject, data=data,
-                           dataschema=f"/contracts/events/{event_type}.schema.json")
+        event = CloudEvent(
+            type=event_type,
+            source=self.source,
+            subject=subject,
+            data=data,
+            dataschema=f"/contracts/events/{event_type}.schema.json",
+        )
         await session.execute(
             self.table.insert().values(
                 event_id=event.id,
@@ -128,10 +134,8 @@ class OutboxRelay:
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self.max_backoff_seconds)
                     continue
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-                except TimeoutError:
-                    pass
                 self._wake.clear()
         finally:
             await self._close_producer()
@@ -162,7 +166,8 @@ class OutboxRelay:
                 await asyncio.gather(*deliveries)
             except (KafkaError, OSError, TimeoutError) as exc:
                 await session.execute(
-                    update(t).where(t.c.id.in_(ids))
+                    update(t)
+                    .where(t.c.id.in_(ids))
                     .values(attempts=t.c.attempts + 1, last_error=str(exc)[:2000])
                 )
                 await session.commit()
@@ -176,7 +181,7 @@ class OutboxRelay:
             producer = AIOKafkaProducer(
                 bootstrap_servers=self.kafka.bootstrap_servers,
                 acks="all",
-                # The embedded broker has no idempotent producer; the inbox gives exactly-once effects.
+                # Tansu has no idempotent producer; the inbox gives exactly-once effects.
                 enable_idempotence=False,
                 request_timeout_ms=5000,
                 linger_ms=0,

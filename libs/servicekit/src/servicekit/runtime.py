@@ -54,8 +54,10 @@ def build_app(parts: ServiceParts) -> FastAPI:
         log.info("%s gRPC listening on %s:%d", parts.name, settings.grpc_host, port)
         for hook in parts.on_start:
             await hook()
-        tasks = [asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
-                 for consumer in parts.consumers]
+        tasks = [
+            asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
+            for consumer in parts.consumers
+        ]
         if parts.relay is not None:
             tasks.append(asyncio.create_task(parts.relay.run(), name="outbox-relay"))
         try:
@@ -80,8 +82,14 @@ def build_app(parts: ServiceParts) -> FastAPI:
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None,
-                access_log=False, lifespan="on")
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
 
 
 def migrate(service_root: Path, database_url: str) -> None:

@@ -22,8 +22,9 @@ from servicekit.settings import KafkaSettings
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
-effects = Table("effects", metadata, Column("id", Integer, primary_key=True),
-                Column("event_id", String(64)))
+effects = Table(
+    "effects", metadata, Column("id", Integer, primary_key=True), Column("event_id", String(64))
+)
 
 TOPIC = "identity.account.v1"
 
@@ -39,8 +40,13 @@ async def db(postgres: Postgres) -> AsyncIterator[Database]:
 
 
 async def read_all(bootstrap: str, topic: str, want: int, timeout: float = 15) -> list[object]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                fetch_max_wait_ms=20, group_id=f"reader-{uuid.uuid4().hex}")
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=20,
+        group_id=f"reader-{uuid.uuid4().hex}",
+    )
     await consumer.start()
     seen: list[object] = []
     try:
@@ -60,18 +66,25 @@ async def test_events_written_while_the_broker_is_down_arrive_once_after_it_retu
     db: Database, test_var: Path
 ) -> None:
     broker = Broker(test_var / "outage-broker.log")
-    relay = OutboxRelay(db, outbox, KafkaSettings(bootstrap_servers=broker.bootstrap),
-                        poll_seconds=0.2, max_backoff_seconds=0.5)
+    relay = OutboxRelay(
+        db,
+        outbox,
+        KafkaSettings(bootstrap_servers=broker.bootstrap),
+        poll_seconds=0.2,
+        max_backoff_seconds=0.5,
+    )
     task = asyncio.create_task(relay.run())
     try:
         subject = str(uuid.uuid4())
         async with db.unit_of_work() as session:
             event = await Outbox(outbox, "/services/test").record(
-                session, "identity.account.approved", subject, {"accountId": subject})
+                session, "identity.account.approved", subject, {"accountId": subject}
+            )
         await asyncio.sleep(2)  # the relay keeps failing meanwhile; the row must wait
         async with db.unit_of_work() as session:
             row = (await session.execute(select(outbox).where(outbox.c.event_id == event.id))).one()
-        assert row.sent_at is None and row.attempts >= 1
+        assert row.sent_at is None
+        assert row.attempts >= 1
 
         await broker.astart()  # same port, memory storage: topics recreated on start
         records = await read_all(broker.bootstrap, TOPIC, want=1)
@@ -79,7 +92,9 @@ async def test_events_written_while_the_broker_is_down_arrive_once_after_it_retu
         assert len(ours) == 1
         assert ours[0].key == subject.encode()  # type: ignore[attr-defined]
         async with db.unit_of_work() as session:
-            sent = await session.scalar(select(outbox.c.sent_at).where(outbox.c.event_id == event.id))
+            sent = await session.scalar(
+                select(outbox.c.sent_at).where(outbox.c.event_id == event.id)
+            )
         assert sent is not None
     finally:
         task.cancel()
@@ -99,17 +114,25 @@ async def _publish(bootstrap: str, topic: str, *values: bytes, key: bytes = b"k"
 
 async def _count_effects(db: Database, event_id: str) -> int:
     async with db.unit_of_work() as session:
-        return int(await session.scalar(
-            select(func.count()).select_from(effects).where(effects.c.event_id == event_id)) or 0)
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(effects).where(effects.c.event_id == event_id)
+            )
+            or 0
+        )
 
 
 async def test_an_event_delivered_twice_has_one_effect(db: Database, broker: Broker) -> None:
     async def handler(session, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
         await session.execute(effects.insert().values(event_id=event.id))  # not idempotent itself
 
-    consumer = EventConsumer(db, inbox, KafkaSettings(bootstrap_servers=broker.bootstrap),
-                             group_id=f"dedupe-{uuid.uuid4().hex}",
-                             handlers={"identity.account.approved": handler})
+    consumer = EventConsumer(
+        db,
+        inbox,
+        KafkaSettings(bootstrap_servers=broker.bootstrap),
+        group_id=f"dedupe-{uuid.uuid4().hex}",
+        handlers={"identity.account.approved": handler},
+    )
     event = CloudEvent(type="identity.account.approved", source="/test", subject="s", data={})
     task = asyncio.create_task(consumer.run())
     try:
@@ -135,10 +158,15 @@ async def test_a_poison_event_is_retried_then_dead_lettered_with_its_error(
         raise ValueError("cannot handle this account")
 
     topic = "identity.exam.v1"
-    consumer = EventConsumer(db, inbox, KafkaSettings(bootstrap_servers=broker.bootstrap),
-                             group_id=f"poison-{uuid.uuid4().hex}",
-                             handlers={"identity.exam.passed": handler},
-                             max_attempts=3, backoff_seconds=0.01)
+    consumer = EventConsumer(
+        db,
+        inbox,
+        KafkaSettings(bootstrap_servers=broker.bootstrap),
+        group_id=f"poison-{uuid.uuid4().hex}",
+        handlers={"identity.exam.passed": handler},
+        max_attempts=3,
+        backoff_seconds=0.01,
+    )
     poison = CloudEvent(type="identity.exam.passed", source="/test", subject="p", data={})
     task = asyncio.create_task(consumer.run())
     try:
@@ -154,8 +182,9 @@ async def test_a_poison_event_is_retried_then_dead_lettered_with_its_error(
     assert by_value[poison.to_json()]["attempts"] == b"3"
     assert by_value[b"not json at all"]["error"].startswith(b"malformed envelope")
     async with db.unit_of_work() as session:
-        seen = await session.scalar(select(func.count()).select_from(inbox)
-                                    .where(inbox.c.event_id == poison.id))
+        seen = await session.scalar(
+            select(func.count()).select_from(inbox).where(inbox.c.event_id == poison.id)
+        )
     assert seen == 0, "a dead-lettered event is not marked handled, so a replay can handle it"
 
 

@@ -27,4 +27,5 @@ def test_five_working_days_skip_the_national_day_week() -> None:
 def test_three_working_hours_after_a_late_registration_end_next_morning() -> None:
     friday_evening = datetime(2026, 11, 27, 16, 0, tzinfo=CHINA_TZ)
     assert calendar.add_working_hours(friday_evening, 3) == datetime(
-        2026, 11, 30, 11, 0, tzinfo=CHINA_TZ)
+        2026, 11, 30, 11, 0, tzinfo=CHINA_TZ
+    )

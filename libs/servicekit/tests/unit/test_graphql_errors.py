@@ -36,8 +36,10 @@ def test_app_errors_carry_their_code_and_fields() -> None:
     result = schema.execute_sync("{ invalid }")
     assert result.errors
     error = result.errors[0].formatted
-    assert error["extensions"] == {"code": "VALIDATION_FAILED",
-                                   "fields": [{"path": "uscc", "message": "统一社会信用代码不正确"}]}
+    assert error["extensions"] == {
+        "code": "VALIDATION_FAILED",
+        "fields": [{"path": "uscc", "message": "统一社会信用代码不正确"}],
+    }
     assert schema.execute_sync("{ missing }").errors[0].extensions == {"code": "NOT_FOUND"}  # type: ignore[index]
 
 
@@ -46,15 +48,21 @@ def test_unexpected_errors_reveal_nothing() -> None:
     assert result.errors
     formatted = result.errors[0].formatted
     assert formatted["extensions"] == {"code": "INTERNAL"}
-    assert "hunter2" not in str(formatted) and "db-host" not in str(formatted)
+    assert "hunter2" not in str(formatted)
+    assert "db-host" not in str(formatted)
 
 
 def test_connections_page_with_opaque_cursors() -> None:
-    first = schema.execute_sync("{ numbers(first: 2) { edges { cursor node } pageInfo { hasNextPage endCursor } totalCount } }")
+    first = schema.execute_sync(
+        "{ numbers(first: 2) { edges { cursor node } pageInfo { hasNextPage endCursor } totalCount } }"
+    )
     data = first.data["numbers"]  # type: ignore[index]
-    assert [e["node"] for e in data["edges"]] == [0, 1] and data["totalCount"] == 5
+    assert [e["node"] for e in data["edges"]] == [0, 1]
+    assert data["totalCount"] == 5
     cursor = data["pageInfo"]["endCursor"]
-    rest = schema.execute_sync(f'{{ numbers(first: 10, after: "{cursor}") {{ edges {{ node }} pageInfo {{ hasNextPage }} }} }}')
+    rest = schema.execute_sync(
+        f'{{ numbers(first: 10, after: "{cursor}") {{ edges {{ node }} pageInfo {{ hasNextPage }} }} }}'
+    )
     assert [e["node"] for e in rest.data["numbers"]["edges"]] == [2, 3, 4]  # type: ignore[index]
     assert rest.data["numbers"]["pageInfo"]["hasNextPage"] is False  # type: ignore[index]
     bad = schema.execute_sync("{ numbers(first: 500) { totalCount } }")

@@ -55,13 +55,20 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(container.db, outbox, settings.kafka,
-                          poll_seconds=settings.outbox_poll_seconds),
-        consumers=[EventConsumer(
-            container.db, inbox, settings.kafka, group_id="filing", handlers=HANDLERS,
-            max_attempts=settings.consumer_max_attempts,
-            backoff_seconds=settings.consumer_backoff_seconds,
-        )],
+        relay=OutboxRelay(
+            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+        ),
+        consumers=[
+            EventConsumer(
+                container.db,
+                inbox,
+                settings.kafka,
+                group_id="filing",
+                handlers=HANDLERS,
+                max_attempts=settings.consumer_max_attempts,
+                backoff_seconds=settings.consumer_backoff_seconds,
+            )
+        ],
         register_grpc=register(container.db, container.enterprises),
         mount=mount,
         on_stop=[container.identity.close],

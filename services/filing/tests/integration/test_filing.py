@@ -47,8 +47,12 @@ def new_user(issuer: TestIssuer, identity) -> Callable[..., tuple[str, str]]:  #
 
 
 def form(seed: int, **extra: object) -> dict[str, object]:
-    return {"enterpriseName": "青岛示例科技有限公司", "uscc": uscc(seed), "district": "370202",
-            **extra}
+    return {
+        "enterpriseName": "青岛示例科技有限公司",
+        "uscc": uscc(seed),
+        "district": "370202",
+        **extra,
+    }
 
 
 async def test_approved_user_saves_a_draft_and_sees_it_as_my_enterprise(
@@ -58,9 +62,15 @@ async def test_approved_user_saves_a_draft_and_sees_it_as_my_enterprise(
     assert (await graphql(filing, MY_ENTERPRISE, token=token))["data"]["myEnterprise"] is None
     body = await graphql(filing, SAVE, {"input": form(1001)}, token=token)
     saved = body["data"]["saveFiling"]
-    assert saved["status"] == "DRAFT" and saved["revision"] == 1 and saved["recordType"] == "NEW"
-    again = await graphql(filing, SAVE, {"input": form(1001, enterpriseName="青岛示例二号有限公司",
-                                                       id=saved["id"])}, token=token)
+    assert saved["status"] == "DRAFT"
+    assert saved["revision"] == 1
+    assert saved["recordType"] == "NEW"
+    again = await graphql(
+        filing,
+        SAVE,
+        {"input": form(1001, enterpriseName="青岛示例二号有限公司", id=saved["id"])},
+        token=token,
+    )
     assert again["data"]["saveFiling"]["id"] == saved["id"]
     mine = (await graphql(filing, MY_ENTERPRISE, token=token))["data"]["myEnterprise"]
     assert mine["name"] == "青岛示例二号有限公司"
@@ -80,7 +90,9 @@ async def test_officer_cannot_file_for_an_enterprise(
     filing: httpx.AsyncClient, issuer: TestIssuer
 ) -> None:
     token = issuer.token(str(uuid.uuid4()), ["BRANCH_OFFICER"])
-    assert error_code(await graphql(filing, SAVE, {"input": form(1003)}, token=token)) == "FORBIDDEN"
+    assert (
+        error_code(await graphql(filing, SAVE, {"input": form(1003)}, token=token)) == "FORBIDDEN"
+    )
 
 
 async def test_another_enterprises_filing_id_is_not_found(
@@ -100,7 +112,9 @@ async def test_a_uscc_filed_by_another_account_conflicts(
     _, first = new_user()
     _, second = new_user()
     assert "errors" not in await graphql(filing, SAVE, {"input": form(1006)}, token=first)
-    assert error_code(await graphql(filing, SAVE, {"input": form(1006)}, token=second)) == "CONFLICT"
+    assert (
+        error_code(await graphql(filing, SAVE, {"input": form(1006)}, token=second)) == "CONFLICT"
+    )
 
 
 async def test_invalid_fields_are_reported_and_nothing_stored_is_lost(
@@ -108,18 +122,25 @@ async def test_invalid_fields_are_reported_and_nothing_stored_is_lost(
 ) -> None:
     _, token = new_user()
     await graphql(filing, SAVE, {"input": form(1007)}, token=token)
-    body = await graphql(filing, SAVE, {"input": form(1007, uscc="91350100M000100Y44",
-                                                      district="37")}, token=token,
-                         headers={"accept-language": "en"})
+    body = await graphql(
+        filing,
+        SAVE,
+        {"input": form(1007, uscc="91350100M000100Y44", district="37")},
+        token=token,
+        headers={"accept-language": "en"},
+    )
     assert error_code(body) == "VALIDATION_FAILED"
     paths = {f["path"] for f in body["errors"][0]["extensions"]["fields"]}
     assert paths == {"uscc", "district"}
     mine = (await graphql(filing, MY_ENTERPRISE, token=token))["data"]["myEnterprise"]
-    assert mine["uscc"] == uscc(1007) and mine["district"] == "370202"
+    assert mine["uscc"] == uscc(1007)
+    assert mine["district"] == "370202"
 
 
 async def test_identity_too_slow_gives_a_clean_error(
-    filing: httpx.AsyncClient, new_user: Callable[..., tuple[str, str]], identity  # type: ignore[no-untyped-def]
+    filing: httpx.AsyncClient,
+    new_user: Callable[..., tuple[str, str]],
+    identity,  # type: ignore[no-untyped-def]
 ) -> None:
     _, token = new_user()
     identity.delay_seconds = 2.0  # the client's deadline is 0.5 s
@@ -130,24 +151,41 @@ async def test_identity_too_slow_gives_a_clean_error(
 
 
 async def test_liaison_is_linked_to_the_account_approved_by_identity(
-    filing: httpx.AsyncClient, new_user: Callable[..., tuple[str, str]], broker: Broker,
+    filing: httpx.AsyncClient,
+    new_user: Callable[..., tuple[str, str]],
+    broker: Broker,
     filing_settings: FilingSettings,
 ) -> None:
     account_id, token = new_user()
-    approved = CloudEvent(type="identity.account.approved", source="/services/identity",
-                          subject=account_id, data={"accountId": account_id, "name": "张三",
-                                                    "phone": "13912345678", "email": None,
-                                                    "roles": ["ENTERPRISE_USER"],
-                                                    "status": "ACTIVE"})
+    approved = CloudEvent(
+        type="identity.account.approved",
+        source="/services/identity",
+        subject=account_id,
+        data={
+            "accountId": account_id,
+            "name": "张三",
+            "phone": "13912345678",
+            "email": None,
+            "roles": ["ENTERPRISE_USER"],
+            "status": "ACTIVE",
+        },
+    )
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, enable_idempotence=False)
     await producer.start()
     try:
-        await producer.send_and_wait("identity.account.v1", approved.to_json(), key=account_id.encode())
+        await producer.send_and_wait(
+            "identity.account.v1", approved.to_json(), key=account_id.encode()
+        )
     finally:
         await producer.stop()
-    liaison = {"name": "张三", "sex": "MALE", "idType": "RESIDENT_ID",
-               "idNumber": "11010519491231002X", "mobile": "13912345678",
-               "socialSecurityMonths": 6}
+    liaison = {
+        "name": "张三",
+        "sex": "MALE",
+        "idType": "RESIDENT_ID",
+        "idNumber": "11010519491231002X",
+        "mobile": "13912345678",
+        "socialSecurityMonths": 6,
+    }
     async with asyncio.timeout(15):  # the projection is fed by the event: slightly late is fine
         while True:
             await graphql(filing, SAVE, {"input": form(1009, liaisons=[liaison])}, token=token)
@@ -161,8 +199,11 @@ async def test_liaison_is_linked_to_the_account_approved_by_identity(
     try:
         stub = fpb_grpc.EnterprisesStub(channel)
         reply = await stub.GetEnterprise(fpb.GetEnterpriseRequest(account_id=account_id), timeout=2)
-        assert reply.id == mine["id"] and reply.status == fpb.ENTERPRISE_STATUS_UNFILED
-        liaisons = await stub.ListLiaisons(fpb.ListLiaisonsRequest(enterprise_id=reply.id), timeout=2)
+        assert reply.id == mine["id"]
+        assert reply.status == fpb.ENTERPRISE_STATUS_UNFILED
+        liaisons = await stub.ListLiaisons(
+            fpb.ListLiaisonsRequest(enterprise_id=reply.id), timeout=2
+        )
         assert [item.account_id for item in liaisons.liaisons] == [account_id]
     finally:
         await channel.close()

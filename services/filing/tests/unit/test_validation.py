@@ -16,15 +16,30 @@ def test_uscc_check_digit_follows_gb_32100() -> None:
 
 def test_draft_reports_every_wrong_field_at_once() -> None:
     form = FilingForm(
-        enterprise_name="", uscc="123", district="3702",
-        liaisons=[LiaisonForm(name="王五", sex="MALE", id_type="RESIDENT_ID",
-                              id_number="110105194912310021", mobile="053288888888",
-                              social_security_months=3)],
+        enterprise_name="",
+        uscc="123",
+        district="3702",
+        liaisons=[
+            LiaisonForm(
+                name="王五",
+                sex="MALE",
+                id_type="RESIDENT_ID",
+                id_number="110105194912310021",
+                mobile="053288888888",
+                social_security_months=3,
+            )
+        ],
     )
     with pytest.raises(ValidationFailed) as caught:
         check_filing(form)
     paths = {item.path for item in caught.value.fields}
-    assert paths == {"enterpriseName", "uscc", "district", "liaisons.0.idNumber", "liaisons.0.mobile"}
+    assert paths == {
+        "enterpriseName",
+        "uscc",
+        "district",
+        "liaisons.0.idNumber",
+        "liaisons.0.mobile",
+    }
 
 
 def test_a_partial_draft_with_valid_fields_passes() -> None:

@@ -30,10 +30,16 @@ async def seed_demo(settings: IdentitySettings) -> None:
             for username, name, roles, districts in DEMO_OFFICERS:
                 if username in existing:
                     continue
-                session.add(Account(
-                    id=uuid.uuid4(), username=username, name=name, roles=[r.value for r in roles],
-                    districts=districts, status=AccountStatus.ACTIVE,
-                    password_hash=passwords.hash(DEMO_PASSWORD),
-                ))
+                session.add(
+                    Account(
+                        id=uuid.uuid4(),
+                        username=username,
+                        name=name,
+                        roles=[r.value for r in roles],
+                        districts=districts,
+                        status=AccountStatus.ACTIVE,
+                        password_hash=passwords.hash(DEMO_PASSWORD),
+                    )
+                )
     finally:
         await db.dispose()

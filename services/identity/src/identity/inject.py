@@ -41,11 +41,17 @@ def build_container(settings: IdentitySettings) -> Container:
     tokens = TokenIssuer(settings, key)
     codes = Codes(settings, sender)
     accounts = Accounts(
-        settings=settings, passwords=Passwords(settings), tokens=tokens, codes=codes,
-        sender=sender, outbox=Outbox(outbox, "/services/identity"), calendar=WorkingCalendar(),
+        settings=settings,
+        passwords=Passwords(settings),
+        tokens=tokens,
+        codes=codes,
+        sender=sender,
+        outbox=Outbox(outbox, "/services/identity"),
+        calendar=WorkingCalendar(),
     )
-    verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience,
-                            local_jwks=tokens.jwks)
+    verifier = JwksVerifier(
+        settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, local_jwks=tokens.jwks
+    )
     return Container(settings, db, verifier, tokens, codes, accounts)
 
 
@@ -70,8 +76,9 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(container.db, outbox, settings.kafka,
-                          poll_seconds=settings.outbox_poll_seconds),
+        relay=OutboxRelay(
+            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+        ),
         consumers=[],
         register_grpc=register(container.db, container.accounts),
         mount=mount,

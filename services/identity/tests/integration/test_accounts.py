@@ -27,8 +27,9 @@ def new_phone() -> str:
 
 
 async def last_code(client: httpx.AsyncClient, phone: str) -> str:
-    body = await graphql(client, "query($r: String!) { devMessages(recipient: $r) { text } }",
-                         {"r": phone})
+    body = await graphql(
+        client, "query($r: String!) { devMessages(recipient: $r) { text } }", {"r": phone}
+    )
     match = re.search(r"\d{6}", body["data"]["devMessages"][0]["text"])
     assert match
     return match.group(0)
@@ -37,8 +38,11 @@ async def last_code(client: httpx.AsyncClient, phone: str) -> str:
 async def register(client: httpx.AsyncClient, phone: str, password: str = "Secret-123") -> str:
     assert (await graphql(client, REQUEST_CODE, {"phone": phone}))["data"]
     code = await last_code(client, phone)
-    body = await graphql(client, REGISTER, {"input": {
-        "phone": phone, "code": code, "password": password, "name": "张三"}})
+    body = await graphql(
+        client,
+        REGISTER,
+        {"input": {"phone": phone, "code": code, "password": password, "name": "张三"}},
+    )
     assert body["data"]["registerAccount"]["status"] == "PENDING_APPROVAL"
     return str(body["data"]["registerAccount"]["id"])
 
@@ -57,34 +61,48 @@ async def test_pending_account_cannot_sign_in_until_an_officer_approves(
     assert error_code(body) == "ACCOUNT_PENDING"
 
     officer = await officer_token(identity)
-    pending = await graphql(identity, "{ pendingAccounts(first: 100) { edges { node { id } } } }",
-                            token=officer)
+    pending = await graphql(
+        identity, "{ pendingAccounts(first: 100) { edges { node { id } } } }", token=officer
+    )
     assert account_id in [e["node"]["id"] for e in pending["data"]["pendingAccounts"]["edges"]]
-    review = await graphql(identity, 'mutation($id: ID!) { reviewAccount(id: $id, approve: true) { status } }',
-                           {"id": account_id}, token=officer)
+    review = await graphql(
+        identity,
+        "mutation($id: ID!) { reviewAccount(id: $id, approve: true) { status } }",
+        {"id": account_id},
+        token=officer,
+    )
     assert review["data"]["reviewAccount"]["status"] == "ACTIVE"
 
     body = await graphql(identity, LOGIN, {"u": phone, "p": "Secret-123"})
     token = body["data"]["login"]["accessToken"]
     me = await graphql(identity, "{ me { id phone status } }", token=token)
     assert me["data"]["me"] == {"id": account_id, "phone": phone, "status": "ACTIVE"}
-    messages = await graphql(identity, "query($r: String!) { devMessages(recipient: $r) { text } }",
-                             {"r": phone})
+    messages = await graphql(
+        identity, "query($r: String!) { devMessages(recipient: $r) { text } }", {"r": phone}
+    )
     assert "审核通过" in messages["data"]["devMessages"][0]["text"]
 
 
 async def test_approval_is_published_once_through_the_outbox(
     identity: httpx.AsyncClient, broker: Broker
 ) -> None:
-    consumer = AIOKafkaConsumer("identity.account.v1", bootstrap_servers=broker.bootstrap,
-                                auto_offset_reset="earliest", fetch_max_wait_ms=20,
-                                group_id=f"test-{random.random()}")
+    consumer = AIOKafkaConsumer(
+        "identity.account.v1",
+        bootstrap_servers=broker.bootstrap,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=20,
+        group_id=f"test-{random.random()}",
+    )
     await consumer.start()
     try:
         account_id = await register(identity, new_phone())
         officer = await officer_token(identity)
-        await graphql(identity, 'mutation($id: ID!) { reviewAccount(id: $id, approve: true) { id } }',
-                      {"id": account_id}, token=officer)
+        await graphql(
+            identity,
+            "mutation($id: ID!) { reviewAccount(id: $id, approve: true) { id } }",
+            {"id": account_id},
+            token=officer,
+        )
         seen: list[dict[str, object]] = []
         async with asyncio.timeout(15):
             while not any(e["type"] == "identity.account.approved" for e in seen):
@@ -96,7 +114,9 @@ async def test_approval_is_published_once_through_the_outbox(
         assert approved[0]["subject"] == account_id
         assert approved[0]["source"] == "/services/identity"
         assert approved[0]["data"]["accountId"] == account_id  # type: ignore[index]
-        schema = json.loads((ROOT / "contracts/events/identity.account.approved.schema.json").read_text())
+        schema = json.loads(
+            (ROOT / "contracts/events/identity.account.approved.schema.json").read_text()
+        )
         jsonschema.validate(approved[0]["data"], schema)
     finally:
         await consumer.stop()
@@ -106,8 +126,12 @@ async def test_enterprise_user_cannot_review_accounts(identity: httpx.AsyncClien
     phone = new_phone()
     account_id = await register(identity, phone)
     officer = await officer_token(identity)
-    await graphql(identity, 'mutation($id: ID!) { reviewAccount(id: $id, approve: true) { id } }',
-                  {"id": account_id}, token=officer)
+    await graphql(
+        identity,
+        "mutation($id: ID!) { reviewAccount(id: $id, approve: true) { id } }",
+        {"id": account_id},
+        token=officer,
+    )
     user = (await graphql(identity, LOGIN, {"u": phone, "p": "Secret-123"}))["data"]["login"]
     body = await graphql(identity, "{ pendingAccounts { totalCount } }", token=user["accessToken"])
     assert error_code(body) == "FORBIDDEN"
@@ -118,7 +142,7 @@ async def test_rejection_needs_a_reason_and_twice_reviewing_is_invalid(
 ) -> None:
     account_id = await register(identity, new_phone())
     officer = await officer_token(identity)
-    review = 'mutation($id: ID!, $r: String) { reviewAccount(id: $id, approve: false, reason: $r) { status } }'
+    review = "mutation($id: ID!, $r: String) { reviewAccount(id: $id, approve: false, reason: $r) { status } }"
     body = await graphql(identity, review, {"id": account_id}, token=officer)
     assert error_code(body) == "VALIDATION_FAILED"
     assert body["errors"][0]["extensions"]["fields"][0]["path"] == "reason"
@@ -140,13 +164,18 @@ async def test_wrong_codes_are_counted_and_the_code_dies_after_five(
         body = await graphql(identity, REGISTER, {"input": {**form, "code": wrong}})
         assert error_code(body) == "VALIDATION_FAILED"
     body = await graphql(identity, REGISTER, {"input": {**form, "code": code}})
-    assert error_code(body) == "VALIDATION_FAILED", "the right code must not work after 5 wrong tries"
+    assert error_code(body) == "VALIDATION_FAILED", (
+        "the right code must not work after 5 wrong tries"
+    )
 
 
 async def test_invalid_registration_reports_every_wrong_field(identity: httpx.AsyncClient) -> None:
-    body = await graphql(identity, REGISTER, {"input": {
-        "phone": "053288888888", "code": "123456", "password": "short", "name": ""}},
-        headers={"accept-language": "en"})
+    body = await graphql(
+        identity,
+        REGISTER,
+        {"input": {"phone": "053288888888", "code": "123456", "password": "short", "name": ""}},
+        headers={"accept-language": "en"},
+    )
     assert error_code(body) == "VALIDATION_FAILED"
     fields = {f["path"]: f["message"] for f in body["errors"][0]["extensions"]["fields"]}
     assert set(fields) == {"phone", "password", "name"}
@@ -162,10 +191,12 @@ async def test_code_resend_within_a_minute_is_rate_limited(identity: httpx.Async
 async def test_refresh_token_rotates_and_reuse_revokes_the_family(
     identity: httpx.AsyncClient,
 ) -> None:
-    login = (await graphql(identity, LOGIN, {"u": "city-officer", "p": "Dev-Password-1"}))
+    login = await graphql(identity, LOGIN, {"u": "city-officer", "p": "Dev-Password-1"})
     first = login["data"]["login"]["refreshToken"]
     refresh = "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }"
-    second = (await graphql(identity, refresh, {"t": first}))["data"]["refreshSession"]["refreshToken"]
+    second = (await graphql(identity, refresh, {"t": first}))["data"]["refreshSession"][
+        "refreshToken"
+    ]
     assert error_code(await graphql(identity, refresh, {"t": first})) == "UNAUTHENTICATED"
     assert error_code(await graphql(identity, refresh, {"t": second})) == "UNAUTHENTICATED"
 

@@ -26,12 +26,16 @@ class IdentityAccounts:
 
     async def get(self, account_id: str) -> AccountState:
         reply = await grpc_kit.call(
-            self._stub.GetAccount, pb.GetAccountRequest(account_id=account_id),
+            self._stub.GetAccount,
+            pb.GetAccountRequest(account_id=account_id),
             timeout=self._deadline,
         )
         return AccountState(
-            account_id=reply.id, name=reply.name, phone=reply.phone,
-            is_active=reply.status == pb.ACCOUNT_STATUS_ACTIVE, exam_passed=reply.exam_passed,
+            account_id=reply.id,
+            name=reply.name,
+            phone=reply.phone,
+            is_active=reply.status == pb.ACCOUNT_STATUS_ACTIVE,
+            exam_passed=reply.exam_passed,
         )
 
     async def close(self) -> None:

@@ -32,8 +32,10 @@ async def enterprises_of_accounts(
 
 async def latest_filing(session: AsyncSession, enterprise_id: uuid.UUID) -> Filing | None:
     return await session.scalar(
-        select(Filing).where(Filing.enterprise_id == enterprise_id)
-        .order_by(Filing.created_at.desc()).limit(1)
+        select(Filing)
+        .where(Filing.enterprise_id == enterprise_id)
+        .order_by(Filing.created_at.desc())
+        .limit(1)
     )
 
 
@@ -41,14 +43,17 @@ async def latest_filings(
     session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Filing]:
     rows = await session.scalars(
-        select(Filing).where(Filing.enterprise_id.in_(enterprise_ids))
+        select(Filing)
+        .where(Filing.enterprise_id.in_(enterprise_ids))
         .ext(distinct_on(Filing.enterprise_id))
         .order_by(Filing.enterprise_id, Filing.created_at.desc())
     )
     return {row.enterprise_id: row for row in rows}
 
 
-async def filing(session: AsyncSession, filing_id: uuid.UUID, *, for_update: bool = False) -> Filing | None:
+async def filing(
+    session: AsyncSession, filing_id: uuid.UUID, *, for_update: bool = False
+) -> Filing | None:
     query = select(Filing).where(Filing.id == filing_id)
     if for_update:
         query = query.with_for_update()
@@ -59,7 +64,8 @@ async def liaisons_of(
     session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Liaison]]:
     rows = await session.scalars(
-        select(Liaison).where(Liaison.enterprise_id.in_(enterprise_ids))
+        select(Liaison)
+        .where(Liaison.enterprise_id.in_(enterprise_ids))
         .order_by(Liaison.position_order)
     )
     found: dict[uuid.UUID, list[Liaison]] = {key: [] for key in enterprise_ids}
@@ -79,7 +85,8 @@ async def active_accounts_by_phone(
     session: AsyncSession, phones: Sequence[str]
 ) -> dict[str, uuid.UUID]:
     rows = await session.execute(
-        select(AccountProjection.phone, AccountProjection.account_id)
-        .where(AccountProjection.phone.in_(phones), AccountProjection.status == "ACTIVE")
+        select(AccountProjection.phone, AccountProjection.account_id).where(
+            AccountProjection.phone.in_(phones), AccountProjection.status == "ACTIVE"
+        )
     )
     return {phone: account_id for phone, account_id in rows if phone}

@@ -26,7 +26,9 @@ from servicekit.errors import Conflict, Message, NotFound
 from servicekit.validation import normalise_mobile
 
 EDITABLE = (FilingStatus.DRAFT, FilingStatus.REJECTED)
-USCC_TAKEN = Message("该统一社会信用代码已由其他账号备案", "Another account already files this enterprise")
+USCC_TAKEN = Message(
+    "该统一社会信用代码已由其他账号备案", "Another account already files this enterprise"
+)
 
 
 @dataclass
@@ -78,8 +80,15 @@ class Enterprises:
         session.add(enterprise)
         await session.flush()
         session.add(EnterpriseMember(account_id=account_id, enterprise_id=enterprise.id))
-        record = Filing(id=uuid.uuid4(), enterprise_id=enterprise.id, record_type=RecordType.NEW,
-                        status=FilingStatus.DRAFT, revision=1, created_by=account_id, data={})
+        record = Filing(
+            id=uuid.uuid4(),
+            enterprise_id=enterprise.id,
+            record_type=RecordType.NEW,
+            status=FilingStatus.DRAFT,
+            revision=1,
+            created_by=account_id,
+            data={},
+        )
         session.add(record)
         return enterprise, record
 
@@ -107,11 +116,18 @@ class Enterprises:
         accounts = await repository.active_accounts_by_phone(session, mobiles)
         rows = [
             Liaison(
-                id=uuid.uuid4(), enterprise_id=enterprise_id, account_id=accounts.get(mobile),
-                name=liaison.name.strip(), sex=liaison.sex, id_type=liaison.id_type,
-                id_number=liaison.id_number.upper(), mobile=mobile, position=liaison.position,
+                id=uuid.uuid4(),
+                enterprise_id=enterprise_id,
+                account_id=accounts.get(mobile),
+                name=liaison.name.strip(),
+                sex=liaison.sex,
+                id_type=liaison.id_type,
+                id_number=liaison.id_number.upper(),
+                mobile=mobile,
+                position=liaison.position,
                 social_security_months=liaison.social_security_months,
-                photo_attachment_id=liaison.photo_attachment_id, position_order=index,
+                photo_attachment_id=liaison.photo_attachment_id,
+                position_order=index,
             )
             for index, (liaison, mobile) in enumerate(zip(form.liaisons, mobiles, strict=True))
         ]

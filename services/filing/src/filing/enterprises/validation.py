@@ -29,12 +29,16 @@ def check_filing(form: FilingForm) -> None:
         errors.add("enterpriseName", "请填写单位名称", "the enterprise name is required")
     if not is_uscc(form.uscc):
         errors.add("uscc", "统一社会信用代码不正确", "not a valid unified social credit code")
-    if form.district is not None and (not DISTRICT.match(form.district) or form.district.endswith("00")):
+    if form.district is not None and (
+        not DISTRICT.match(form.district) or form.district.endswith("00")
+    ):
         errors.add("district", "请填写6位县级行政区划代码", "must be a 6-digit county-level code")
     if form.phone:
         _check_phone(form.phone, "phone", errors)
-    for path, person in (("legalRepresentative", form.legal_representative),
-                         ("responsiblePerson", form.responsible_person)):
+    for path, person in (
+        ("legalRepresentative", form.legal_representative),
+        ("responsiblePerson", form.responsible_person),
+    ):
         if person is not None:
             _check_person(person, path, errors)
     if form.liaisons is not None:
@@ -56,7 +60,11 @@ def _check_phone(value: str, path: str, errors: FieldErrors) -> None:
 def _check_person(person: PersonForm, path: str, errors: FieldErrors) -> None:
     if not person.name.strip():
         errors.add(f"{path}.name", "请填写姓名", "the name is required")
-    if person.id_type == "RESIDENT_ID" and person.id_number and not is_resident_id(person.id_number):
+    if (
+        person.id_type == "RESIDENT_ID"
+        and person.id_number
+        and not is_resident_id(person.id_number)
+    ):
         errors.add(f"{path}.idNumber", "身份证号码不正确", "not a valid resident ID number")
     if person.phone:
         _check_phone(person.phone, f"{path}.phone", errors)

@@ -40,4 +40,4 @@ class FilingContext(ServiceContext):
         return DataLoader(load_fn=load)
 
 
-__all__ = ["Enterprise", "FilingContext", "Filing", "Liaison"]
+__all__ = ["Enterprise", "Filing", "FilingContext", "Liaison"]

@@ -17,8 +17,12 @@ class PersonInput:
     phone: str | None = None
 
     def to_form(self) -> PersonForm:
-        return PersonForm(name=self.name, id_type=self.id_type.value if self.id_type else None,
-                          id_number=self.id_number, phone=self.phone)
+        return PersonForm(
+            name=self.name,
+            id_type=self.id_type.value if self.id_type else None,
+            id_number=self.id_number,
+            phone=self.phone,
+        )
 
 
 @strawberry.input
@@ -34,9 +38,13 @@ class LiaisonInput:
 
     def to_form(self, path: str) -> LiaisonForm:
         return LiaisonForm(
-            name=self.name, sex=self.sex.value, id_type=self.id_type.value,
-            id_number=self.id_number, mobile=self.mobile,
-            social_security_months=self.social_security_months, position=self.position,
+            name=self.name,
+            sex=self.sex.value,
+            id_type=self.id_type.value,
+            id_number=self.id_number,
+            mobile=self.mobile,
+            social_security_months=self.social_security_months,
+            position=self.position,
             photo_attachment_id=parse_id(self.photo_attachment_id, f"{path}.photoAttachmentId"),
         )
 
@@ -48,8 +56,9 @@ class FilingInput:
     id: strawberry.ID | None = None
     enterprise_type: str | None = None
     industry: str | None = None
-    district: str | None = strawberry.field(default=None,
-                                            description="6-digit GB/T 2260 code, e.g. 370202")
+    district: str | None = strawberry.field(
+        default=None, description="6-digit GB/T 2260 code, e.g. 370202"
+    )
     registered_address: str | None = None
     operating_address: str | None = None
     phone: str | None = None
@@ -59,16 +68,23 @@ class FilingInput:
 
     def to_form(self) -> FilingForm:
         return FilingForm(
-            id=parse_id(self.id, "id"), enterprise_name=self.enterprise_name,
-            uscc=self.uscc.strip().upper(), enterprise_type=self.enterprise_type,
-            industry=self.industry, district=self.district,
-            registered_address=self.registered_address, operating_address=self.operating_address,
+            id=parse_id(self.id, "id"),
+            enterprise_name=self.enterprise_name,
+            uscc=self.uscc.strip().upper(),
+            enterprise_type=self.enterprise_type,
+            industry=self.industry,
+            district=self.district,
+            registered_address=self.registered_address,
+            operating_address=self.operating_address,
             phone=self.phone,
             legal_representative=self.legal_representative.to_form()
-            if self.legal_representative else None,
+            if self.legal_representative
+            else None,
             responsible_person=self.responsible_person.to_form()
-            if self.responsible_person else None,
-            liaisons=None if self.liaisons is None
+            if self.responsible_person
+            else None,
+            liaisons=None
+            if self.liaisons is None
             else [item.to_form(f"liaisons.{i}") for i, item in enumerate(self.liaisons)],
         )
 

@@ -11,7 +11,9 @@ from servicekit.graphql import AppErrorExtension
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The enterprise the signed-in user acts for; null before the first save")
+    @strawberry.field(
+        description="The enterprise the signed-in user acts for; null before the first save"
+    )
     async def my_enterprise(self, info: Ctx) -> Enterprise | None:
         actor = await info.context.actor()
         container = info.context.container

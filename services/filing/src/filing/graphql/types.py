@@ -7,18 +7,15 @@ import strawberry
 from strawberry.types import Info
 
 from filing.enterprises.models import Enterprise as EnterpriseModel
-from filing.enterprises.models import EnterpriseStatus as EnterpriseStatusEnum
+from filing.enterprises.models import EnterpriseStatus, FilingStatus, RecordType
 from filing.enterprises.models import Filing as FilingModel
-from filing.enterprises.models import FilingStatus as FilingStatusEnum
 from filing.enterprises.models import Liaison as LiaisonModel
-from filing.enterprises.models import RecordType as RecordTypeEnum
 from filing.graphql.context import FilingContext
 from filing.graphql.enums import Sex
 
 Ctx = Info[FilingContext, None]
-EnterpriseStatus = strawberry.enum(EnterpriseStatusEnum, name="EnterpriseStatus")
-FilingStatus = strawberry.enum(FilingStatusEnum, name="FilingStatus")
-RecordType = strawberry.enum(RecordTypeEnum, name="RecordType")
+for _enum in (EnterpriseStatus, FilingStatus, RecordType):
+    strawberry.enum(_enum)  # registers the domain enum under its own name
 
 
 @strawberry.federation.type(keys=["id"], description="A filing record (备案记录) and its state")
@@ -34,9 +31,13 @@ class Filing:
     @classmethod
     def from_model(cls, model: FilingModel) -> Filing:
         return cls(
-            id=strawberry.ID(str(model.id)), enterprise_id=strawberry.ID(str(model.enterprise_id)),
-            record_type=RecordTypeEnum(model.record_type), status=FilingStatusEnum(model.status),
-            revision=model.revision, created_at=model.created_at, updated_at=model.updated_at,
+            id=strawberry.ID(str(model.id)),
+            enterprise_id=strawberry.ID(str(model.enterprise_id)),
+            record_type=RecordType(model.record_type),
+            status=FilingStatus(model.status),
+            revision=model.revision,
+            created_at=model.created_at,
+            updated_at=model.updated_at,
         )
 
 
@@ -73,16 +74,22 @@ class Liaison:
     social_security_months: int | None
     account_id: strawberry.Private[uuid.UUID | None]
 
-    @strawberry.field(description="The liaison's own account, when registered (resolved by identity)")
+    @strawberry.field(
+        description="The liaison's own account, when registered (resolved by identity)"
+    )
     def account(self) -> Account | None:
         return None if self.account_id is None else Account(id=strawberry.ID(str(self.account_id)))
 
     @classmethod
     def from_model(cls, model: LiaisonModel) -> Liaison:
         return cls(
-            id=strawberry.ID(str(model.id)), name=model.name, mobile=model.mobile,
-            sex=Sex[model.sex] if model.sex else None, position=model.position,
-            social_security_months=model.social_security_months, account_id=model.account_id,
+            id=strawberry.ID(str(model.id)),
+            name=model.name,
+            mobile=model.mobile,
+            sex=Sex[model.sex] if model.sex else None,
+            position=model.position,
+            social_security_months=model.social_security_months,
+            account_id=model.account_id,
         )
 
 
@@ -96,8 +103,13 @@ class Enterprise:
 
     @classmethod
     def from_model(cls, model: EnterpriseModel) -> Enterprise:
-        return cls(id=strawberry.ID(str(model.id)), name=model.name, uscc=model.uscc,
-                   district=model.district, status=EnterpriseStatusEnum(model.status))
+        return cls(
+            id=strawberry.ID(str(model.id)),
+            name=model.name,
+            uscc=model.uscc,
+            district=model.district,
+            status=EnterpriseStatus(model.status),
+        )
 
     @strawberry.field
     async def liaisons(self, info: Ctx) -> list[Liaison]:

@@ -29,8 +29,13 @@ def _uuid(value: str) -> uuid.UUID:
 
 
 def enterprise_message(found: Enterprise) -> pb.Enterprise:
-    return pb.Enterprise(id=str(found.id), name=found.name, uscc=found.uscc,
-                         district=found.district or "", status=STATUS[EnterpriseStatus(found.status)])
+    return pb.Enterprise(
+        id=str(found.id),
+        name=found.name,
+        uscc=found.uscc,
+        district=found.district or "",
+        status=STATUS[EnterpriseStatus(found.status)],
+    )
 
 
 class EnterprisesServicer(pb_grpc.EnterprisesServicer):
@@ -45,7 +50,7 @@ class EnterprisesServicer(pb_grpc.EnterprisesServicer):
             raise NotFound()
         return found
 
-    async def GetEnterprise(  # noqa: N802 - gRPC method name
+    async def GetEnterprise(
         self, request: pb.GetEnterpriseRequest, context: grpc.aio.ServicerContext
     ) -> pb.Enterprise:
         if request.WhichOneof("by") == "account_id":
@@ -57,23 +62,29 @@ class EnterprisesServicer(pb_grpc.EnterprisesServicer):
             found = await self._find(request.enterprise_id)
         return enterprise_message(found)
 
-    async def IsEnterpriseActive(  # noqa: N802 - gRPC method name
+    async def IsEnterpriseActive(
         self, request: pb.IsEnterpriseActiveRequest, context: grpc.aio.ServicerContext
     ) -> pb.EnterpriseActive:
         found = await self._find(request.enterprise_id)
         return pb.EnterpriseActive(active=found.status == EnterpriseStatus.FILED)
 
-    async def ListLiaisons(  # noqa: N802 - gRPC method name
+    async def ListLiaisons(
         self, request: pb.ListLiaisonsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListLiaisonsResponse:
         found = await self._find(request.enterprise_id)
         async with self.db.unit_of_work() as session:
             rows = (await repository.liaisons_of(session, [found.id]))[found.id]
-        return pb.ListLiaisonsResponse(liaisons=[
-            pb.Liaison(id=str(r.id), name=r.name, mobile=r.mobile,
-                       account_id=str(r.account_id) if r.account_id else "")
-            for r in rows
-        ])
+        return pb.ListLiaisonsResponse(
+            liaisons=[
+                pb.Liaison(
+                    id=str(r.id),
+                    name=r.name,
+                    mobile=r.mobile,
+                    account_id=str(r.account_id) if r.account_id else "",
+                )
+                for r in rows
+            ]
+        )
 
 
 def register(db: Database, enterprises: Enterprises) -> Callable[[grpc.aio.Server], Iterable[str]]:

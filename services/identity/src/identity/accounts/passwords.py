@@ -11,7 +11,9 @@ from identity.config import IdentitySettings
 from servicekit.errors import FieldErrors
 
 
-def check_policy(password: str, phone: str | None, errors: FieldErrors, path: str = "password") -> None:
+def check_policy(
+    password: str, phone: str | None, errors: FieldErrors, path: str = "password"
+) -> None:
     """≥ 8 characters, letters and digits, not the phone number (DOMAIN.md §1)."""
     if len(password) < 8 or len(password) > 128:
         errors.add(path, "密码长度应为8–128位", "must be 8–128 characters")

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identity.accounts.models import Account, AccountStatus, RefreshToken
 
 
-async def get(session: AsyncSession, account_id: uuid.UUID, *, for_update: bool = False) -> Account | None:
+async def get(
+    session: AsyncSession, account_id: uuid.UUID, *, for_update: bool = False
+) -> Account | None:
     query = select(Account).where(Account.id == account_id)
     if for_update:
         query = query.with_for_update()
@@ -43,9 +45,11 @@ async def pending(session: AsyncSession, offset: int, limit: int) -> tuple[list[
     condition = Account.status == AccountStatus.PENDING_APPROVAL
     total = int(await session.scalar(select(func.count()).where(condition)) or 0)
     rows = await session.scalars(
-        select(Account).where(condition)
+        select(Account)
+        .where(condition)
         .order_by(Account.approval_due_at, Account.created_at, Account.id)
-        .offset(offset).limit(limit)
+        .offset(offset)
+        .limit(limit)
     )
     return list(rows), total
 

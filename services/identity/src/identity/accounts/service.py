@@ -62,7 +62,9 @@ class Accounts:
             errors.add("phone", "请填写手机号码或电子邮箱", "give a phone number or an e-mail")
         name = form.name.strip()
         if not 1 <= len(name) <= 64:
-            errors.add("name", "请填写姓名（不超过64字）", "name is required (at most 64 characters)")
+            errors.add(
+                "name", "请填写姓名（不超过64字）", "name is required (at most 64 characters)"
+            )
         check_policy(form.password, phone, errors)
         errors.raise_if_any()
         if await repository.exists_with(session, phone=phone, email=email):
@@ -74,9 +76,16 @@ class Accounts:
         await self.codes.consume(session, recipient, CodePurpose.REGISTER, form.code)
         now = utcnow()
         account = Account(
-            id=uuid.uuid4(), username=recipient, phone=phone, email=email, name=name,
-            password_hash=self.passwords.hash(form.password), roles=[Role.ENTERPRISE_USER.value],
-            districts=[], status=AccountStatus.PENDING_APPROVAL, created_at=now,
+            id=uuid.uuid4(),
+            username=recipient,
+            phone=phone,
+            email=email,
+            name=name,
+            password_hash=self.passwords.hash(form.password),
+            roles=[Role.ENTERPRISE_USER.value],
+            districts=[],
+            status=AccountStatus.PENDING_APPROVAL,
+            created_at=now,
             approval_due_at=self.calendar.add_working_hours(
                 now.astimezone(CHINA_TZ), self.settings.approval_working_hours
             ),
@@ -86,8 +95,9 @@ class Accounts:
             await session.flush()
         except IntegrityError as exc:  # a concurrent registration of the same phone won
             raise Conflict() from exc
-        await self.outbox.record(session, events.REGISTERED, str(account.id),
-                                 events.account_data(account))
+        await self.outbox.record(
+            session, events.REGISTERED, str(account.id), events.account_data(account)
+        )
         return account
 
     async def login(self, session: AsyncSession, username: str, password: str) -> Session:
@@ -131,10 +141,14 @@ class Accounts:
         self, session: AsyncSession, account: Account, family_id: uuid.UUID
     ) -> Session:
         token, token_hash = new_refresh_token()
-        session.add(RefreshToken(
-            account_id=account.id, family_id=family_id, token_hash=token_hash,
-            expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
-        ))
+        session.add(
+            RefreshToken(
+                account_id=account.id,
+                family_id=family_id,
+                token_hash=token_hash,
+                expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
+            )
+        )
         return Session(
             access_token=self.tokens.access_token(account),
             refresh_token=token,
@@ -157,7 +171,9 @@ class Accounts:
             raise InvalidState()
         reason = (review.reason or "").strip()
         if not review.approve and not reason:
-            raise ValidationFailed.single("reason", "驳回时请填写原因", "a reason is required to reject")
+            raise ValidationFailed.single(
+                "reason", "驳回时请填写原因", "a reason is required to reject"
+            )
         account.status = AccountStatus.ACTIVE if review.approve else AccountStatus.REJECTED
         account.reviewed_by = uuid.UUID(actor.account_id)
         account.reviewed_at = utcnow()
@@ -166,10 +182,17 @@ class Accounts:
             event, text = events.APPROVED, "您的涉外单位服务平台账号已审核通过，现在可以登录。"
         else:
             event, text = events.REJECTED, f"您的涉外单位服务平台账号未通过审核，原因：{reason}"
-        await self.outbox.record(session, event, str(account.id), events.account_data(
-            account, reviewedBy=actor.account_id, reviewedAt=account.reviewed_at.isoformat(),
-            reason=account.rejection_reason,
-        ))
+        await self.outbox.record(
+            session,
+            event,
+            str(account.id),
+            events.account_data(
+                account,
+                reviewedBy=actor.account_id,
+                reviewedAt=account.reviewed_at.isoformat(),
+                reason=account.rejection_reason,
+            ),
+        )
         channel = Channel.SMS if account.phone else Channel.EMAIL
         await notify(session, self.sender, channel, account.phone or account.email or "", text)
         return account

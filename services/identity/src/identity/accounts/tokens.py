@@ -29,7 +29,8 @@ def load_or_create_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
             raise FileNotFoundError(f"JWT signing key {path} is missing")
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         path.write_bytes(pem)
@@ -72,8 +73,18 @@ class TokenIssuer:
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.key_id})
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
-        return {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": self._public_x,
-                          "kid": self.key_id, "use": "sig", "alg": "EdDSA"}]}
+        return {
+            "keys": [
+                {
+                    "kty": "OKP",
+                    "crv": "Ed25519",
+                    "x": self._public_x,
+                    "kid": self.key_id,
+                    "use": "sig",
+                    "alg": "EdDSA",
+                }
+            ]
+        }
 
 
 def new_refresh_token() -> tuple[str, str]:

@@ -63,8 +63,10 @@ class DevQuery(Query):
                     continue  # not an address of this channel
                 rows += await messages.messages_to(session, address)
         rows.sort(key=lambda row: row.sent_at, reverse=True)
-        return [DevMessage(recipient=r.recipient, channel=r.channel, text=r.text, sent_at=r.sent_at)
-                for r in rows]
+        return [
+            DevMessage(recipient=r.recipient, channel=r.channel, text=r.text, sent_at=r.sent_at)
+            for r in rows
+        ]
 
 
 @strawberry.type
@@ -75,15 +77,21 @@ class Mutation:
     ) -> bool:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            await container.codes.request(session, channel, recipient, purpose,
-                                          info.context.client_ip)
+            await container.codes.request(
+                session, channel, recipient, purpose, info.context.client_ip
+            )
         return True
 
     @strawberry.mutation(description="Creates an account waiting for officer approval")
     async def register_account(self, info: Ctx, input: RegisterInput) -> Account:
         container = info.context.container
-        form = Registration(code=input.code, password=input.password, name=input.name,
-                            phone=input.phone, email=input.email)
+        form = Registration(
+            code=input.code,
+            password=input.password,
+            name=input.name,
+            phone=input.phone,
+            email=input.email,
+        )
         async with container.db.unit_of_work() as session:
             account = await container.accounts.register(session, form)
         return Account.from_model(account, None)
@@ -128,8 +136,12 @@ class Mutation:
 def _payload(result: Session) -> AuthPayload:
     account = result.account
     himself = Actor(account_id=str(account.id), roles=frozenset())
-    return AuthPayload(access_token=result.access_token, refresh_token=result.refresh_token,
-                       expires_in=result.expires_in, account=Account.from_model(account, himself))
+    return AuthPayload(
+        access_token=result.access_token,
+        refresh_token=result.refresh_token,
+        expires_in=result.expires_in,
+        account=Account.from_model(account, himself),
+    )
 
 
 def build_schema(*, dev: bool) -> strawberry.federation.Schema:

@@ -7,20 +7,16 @@ import strawberry
 from strawberry.types import Info
 
 from identity.accounts.models import Account as AccountModel
-from identity.accounts.models import AccountStatus as AccountStatusEnum
+from identity.accounts.models import AccountStatus
 from identity.graphql.context import IdentityContext
-from identity.verification.models import Channel as ChannelEnum
-from identity.verification.models import CodePurpose as CodePurposeEnum
-from servicekit.auth import Actor
-from servicekit.auth import Role as RoleEnum
+from identity.verification.models import Channel, CodePurpose
+from servicekit.auth import Actor, Role
 from servicekit.db import utcnow
 from servicekit.graphql import Connection
 from servicekit.logs import mask_personal_data
 
-Role = strawberry.enum(RoleEnum, name="Role")
-AccountStatus = strawberry.enum(AccountStatusEnum, name="AccountStatus")
-Channel = strawberry.enum(ChannelEnum, name="Channel")
-CodePurpose = strawberry.enum(CodePurposeEnum, name="CodePurpose")
+for _enum in (Role, AccountStatus, Channel, CodePurpose):
+    strawberry.enum(_enum)  # registers the domain enum under its own name
 
 
 def _can_see_contact(model: AccountModel, viewer: Actor | None) -> bool:
@@ -31,7 +27,9 @@ def _can_see_contact(model: AccountModel, viewer: Actor | None) -> bool:
 class Account:
     id: strawberry.ID
     name: str
-    phone: str | None = strawberry.field(description="Masked unless it is you or you are an officer")
+    phone: str | None = strawberry.field(
+        description="Masked unless it is you or you are an officer"
+    )
     email: str | None
     roles: list[Role]
     status: AccountStatus
@@ -52,14 +50,15 @@ class Account:
             name=model.name,
             phone=model.phone if visible or not model.phone else mask_personal_data(model.phone),
             email=model.email if visible else None,
-            roles=[RoleEnum(role) for role in model.roles],
-            status=AccountStatusEnum(model.status),
+            roles=[Role(role) for role in model.roles],
+            status=AccountStatus(model.status),
             exam_passed=model.exam_passed_at is not None,
             password_change_required=model.password_change_required,
             created_at=model.created_at,
             approval_due_at=due,
             is_approval_overdue=(
-                model.status == AccountStatusEnum.PENDING_APPROVAL and due is not None
+                model.status == AccountStatus.PENDING_APPROVAL
+                and due is not None
                 and due < utcnow()
             ),
         )

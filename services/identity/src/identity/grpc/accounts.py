@@ -22,9 +22,13 @@ STATUS = {
 
 def account_message(account: Account) -> pb.Account:
     return pb.Account(
-        id=str(account.id), name=account.name, phone=account.phone or "",
-        email=account.email or "", status=STATUS[AccountStatus(account.status)],
-        roles=list(account.roles), exam_passed=account.exam_passed_at is not None,
+        id=str(account.id),
+        name=account.name,
+        phone=account.phone or "",
+        email=account.email or "",
+        status=STATUS[AccountStatus(account.status)],
+        roles=list(account.roles),
+        exam_passed=account.exam_passed_at is not None,
         password_change_required=account.password_change_required,
     )
 
@@ -34,21 +38,24 @@ class AccountsServicer(pb_grpc.AccountsServicer):
         self.db = db
         self.accounts = accounts
 
-    async def GetAccount(  # noqa: N802 - gRPC method name
+    async def GetAccount(
         self, request: pb.GetAccountRequest, context: grpc.aio.ServicerContext
     ) -> pb.Account:
         async with self.db.unit_of_work() as session:
             account = await self.accounts.get(session, request.account_id)
         return account_message(account)
 
-    async def GetExamStatus(  # noqa: N802 - gRPC method name
+    async def GetExamStatus(
         self, request: pb.GetExamStatusRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExamStatus:
         async with self.db.unit_of_work() as session:
             account = await self.accounts.get(session, request.account_id)
         passed_at = account.exam_passed_at
-        return pb.ExamStatus(account_id=str(account.id), passed=passed_at is not None,
-                             passed_at=passed_at.isoformat() if passed_at else "")
+        return pb.ExamStatus(
+            account_id=str(account.id),
+            passed=passed_at is not None,
+            passed_at=passed_at.isoformat() if passed_at else "",
+        )
 
 
 def register(db: Database, accounts: Accounts) -> Callable[[grpc.aio.Server], Iterable[str]]:

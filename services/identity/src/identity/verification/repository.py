@@ -21,11 +21,16 @@ async def latest_code(
 
 
 async def count_codes_since(
-    session: AsyncSession, since: datetime, *, recipient: str | None = None,
+    session: AsyncSession,
+    since: datetime,
+    *,
+    recipient: str | None = None,
     client_ip: str | None = None,
 ) -> int:
-    query = select(func.count()).select_from(VerificationCode).where(
-        VerificationCode.created_at >= since
+    query = (
+        select(func.count())
+        .select_from(VerificationCode)
+        .where(VerificationCode.created_at >= since)
     )
     if recipient is not None:
         query = query.where(VerificationCode.recipient == recipient)

@@ -46,7 +46,11 @@ class Codes:
         return hmac.new(key, f"{recipient}:{code}".encode(), hashlib.sha256).hexdigest()
 
     async def request(
-        self, session: AsyncSession, channel: Channel, raw_recipient: str, purpose: CodePurpose,
+        self,
+        session: AsyncSession,
+        channel: Channel,
+        raw_recipient: str,
+        purpose: CodePurpose,
         client_ip: str | None,
     ) -> None:
         recipient = normalise_recipient(channel, raw_recipient)
@@ -54,21 +58,36 @@ class Codes:
         latest = await repository.latest_code(session, recipient, purpose)
         gap = timedelta(seconds=self.settings.code_resend_gap_seconds)
         if latest is not None and now - latest.created_at < gap:
-            raise RateLimited(Message("验证码发送过于频繁，请60秒后再试",
-                                      "Wait 60 seconds before requesting another code"))
+            raise RateLimited(
+                Message(
+                    "验证码发送过于频繁，请60秒后再试",
+                    "Wait 60 seconds before requesting another code",
+                )
+            )
         hour_ago = now - timedelta(hours=1)
         per_recipient = await repository.count_codes_since(session, hour_ago, recipient=recipient)
-        per_ip = (await repository.count_codes_since(session, hour_ago, client_ip=client_ip)
-                  if client_ip else 0)
-        if (per_recipient >= self.settings.codes_per_recipient_per_hour
-                or per_ip >= self.settings.codes_per_ip_per_hour):
+        per_ip = (
+            await repository.count_codes_since(session, hour_ago, client_ip=client_ip)
+            if client_ip
+            else 0
+        )
+        if (
+            per_recipient >= self.settings.codes_per_recipient_per_hour
+            or per_ip >= self.settings.codes_per_ip_per_hour
+        ):
             raise RateLimited()
         code = f"{secrets.randbelow(1_000_000):06d}"
-        session.add(VerificationCode(
-            channel=channel, recipient=recipient, purpose=purpose,
-            code_hash=self._hash(recipient, code), client_ip=client_ip,
-            created_at=now, expires_at=now + timedelta(seconds=self.settings.code_validity_seconds),
-        ))
+        session.add(
+            VerificationCode(
+                channel=channel,
+                recipient=recipient,
+                purpose=purpose,
+                code_hash=self._hash(recipient, code),
+                client_ip=client_ip,
+                created_at=now,
+                expires_at=now + timedelta(seconds=self.settings.code_validity_seconds),
+            )
+        )
         minutes = self.settings.code_validity_seconds // 60
         text = f"【涉外单位服务平台】您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。"
         await notify(session, self.sender, channel, recipient, text)
@@ -79,8 +98,12 @@ class Codes:
         """Accepts the latest code once. Wrong tries are counted even though the request fails."""
         latest = await repository.latest_code(session, recipient, purpose)
         now = utcnow()
-        if (latest is None or latest.consumed_at is not None or latest.expires_at <= now
-                or latest.attempts >= self.settings.code_max_attempts):
+        if (
+            latest is None
+            or latest.consumed_at is not None
+            or latest.expires_at <= now
+            or latest.attempts >= self.settings.code_max_attempts
+        ):
             raise wrong_code()
         if not hmac.compare_digest(latest.code_hash, self._hash(recipient, code.strip())):
             latest.attempts += 1
