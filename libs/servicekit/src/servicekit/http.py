@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.requests import HTTPConnection
 
 from servicekit.logs import request_id_var
 
@@ -21,6 +22,17 @@ REQUESTS = Counter("http_requests_total", "HTTP requests", ["path", "status"])
 LATENCY = Histogram("http_request_seconds", "HTTP request latency", ["path"])
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def client_ip(connection: HTTPConnection | None) -> str | None:
+    """The caller's address: the first X-Forwarded-For hop when the request came through the
+    gateway or an ingress, else the socket peer."""
+    if connection is None:
+        return None
+    forwarded = connection.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return connection.client.host if connection.client else None
 
 
 def create_http_app(

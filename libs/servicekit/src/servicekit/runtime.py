@@ -17,7 +17,7 @@ from alembic.config import Config
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from servicekit import grpc as grpc_kit
+from servicekit import rpc
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database
 from servicekit.http import create_http_app
@@ -48,7 +48,7 @@ def build_app(parts: ServiceParts) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         settings = parts.settings
-        server, port = await grpc_kit.start_server(
+        server, port = await rpc.start_server(
             settings.grpc_host, settings.grpc_port, parts.register_grpc
         )
         log.info("%s gRPC listening on %s:%d", parts.name, settings.grpc_host, port)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from servicekit.runtime import build_app
 
 from booking.config import BookingSettings
 from booking.inject import build_container, build_parts
+from servicekit.runtime import build_app
 
 
 def create_app(settings: BookingSettings | None = None) -> FastAPI:

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servicekit.cli import ServiceCommands
-
 from booking.app import create_app
 from booking.config import BookingSettings
 from booking.demo import seed_demo
 from booking.graphql.schema import build_schema
+from servicekit.cli import ServiceCommands
 
 commands = ServiceCommands(
     name="booking",

@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import time
 
-from servicekit.db import Database, make_engine
 from sqlalchemy import select
 
 from booking.config import BookingSettings
 from booking.locations.models import Location, LocationService, OpeningHours, ServiceType
+from servicekit.db import Database, make_engine
 
 # Monday–Friday, with the lunch break usual in Chinese government offices.
 WORKING_DAY_PERIODS = [(time(9, 0), time(12, 0)), (time(13, 30), time(17, 0))]

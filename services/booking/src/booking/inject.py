@@ -5,11 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from servicekit.auth import JwksVerifier
-from servicekit.calendar import WorkingCalendar
-from servicekit.db import Database, make_engine
-from servicekit.outbox import OutboxRelay
-from servicekit.runtime import ServiceParts
 from strawberry.fastapi import GraphQLRouter
 
 from booking.config import BookingSettings
@@ -18,6 +13,11 @@ from booking.graphql.context import BookingContext
 from booking.graphql.schema import build_schema
 from booking.grpc.appointments import register
 from booking.slots.service import Slots
+from servicekit.auth import JwksVerifier
+from servicekit.calendar import WorkingCalendar
+from servicekit.db import Database, make_engine
+from servicekit.outbox import OutboxRelay
+from servicekit.runtime import ServiceParts
 
 
 @dataclass

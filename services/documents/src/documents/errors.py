@@ -11,5 +11,6 @@ class DocumentNotFound(NotFound):
 
 class RevisionAlreadyStored(Conflict):
     default_message = Message(
-        "该文件此版本已生成，内容不同", "This revision of the document was already stored with other content"
+        "该文件此版本已生成，内容不同",
+        "This revision of the document was already stored with other content",
     )

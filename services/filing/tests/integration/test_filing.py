@@ -16,7 +16,7 @@ from contracts.gen.identity.v1 import accounts_pb2 as pb
 from devstack.infra import Broker
 from devstack.testing import TestIssuer, error_code, graphql
 from filing.config import FilingSettings
-from servicekit import grpc as grpc_kit
+from servicekit import rpc
 from servicekit.events import CloudEvent
 
 SAVE = """mutation($input: FilingInput!) {
@@ -195,7 +195,7 @@ async def test_liaison_is_linked_to_the_account_approved_by_identity(
             await asyncio.sleep(0.2)
     assert mine["liaisons"][0]["account"] == {"id": account_id}
 
-    channel = grpc_kit.channel(f"127.0.0.1:{filing_settings.grpc_port}")
+    channel = rpc.channel(f"127.0.0.1:{filing_settings.grpc_port}")
     try:
         stub = fpb_grpc.EnterprisesStub(channel)
         reply = await stub.GetEnterprise(fpb.GetEnterpriseRequest(account_id=account_id), timeout=2)

@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from servicekit.graphql import ServiceContext
 from strawberry.dataloader import DataLoader
 
 from booking.locations import repository
 from booking.locations.models import Location
+from servicekit.graphql import ServiceContext
 
 if TYPE_CHECKING:
     from booking.inject import Container

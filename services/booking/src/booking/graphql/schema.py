@@ -6,13 +6,14 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from servicekit.graphql import AppErrorExtension
 from strawberry.types import Info
 
 from booking.graphql.context import BookingContext
 from booking.graphql.types import Location, ServiceType, Slot
 from booking.locations.service import bookable_locations
 from booking.slots.schemas import SlotQuery
+from booking.slots.service import MAX_RANGE_DAYS
+from servicekit.graphql import SubgraphSchema
 
 Ctx = Info[BookingContext, None]
 
@@ -29,8 +30,8 @@ class Query:
         return [Location.from_model(row) for row in rows]
 
     @strawberry.field(
-        description="Slots of a service at a location between two dates (inclusive, at most 31 "
-        "days), limited to the booking window (from tomorrow to N days ahead)"
+        description="Slots of a service at a location between two dates (inclusive, at most "
+        f"{MAX_RANGE_DAYS} days), limited to the booking window (from tomorrow to N days ahead)"
     )
     async def available_slots(
         self,
@@ -50,10 +51,5 @@ class Query:
         return [Slot.from_model(slot) for slot in slots]
 
 
-def build_schema(*, dev: bool) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query,
-        types=[Location],
-        extensions=[AppErrorExtension],
-        federation_version="2.9",
-    )
+def build_schema(*, dev: bool) -> SubgraphSchema:
+    return SubgraphSchema(query=Query, types=[Location])

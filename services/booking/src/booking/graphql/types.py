@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TypeAlias
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +13,9 @@ from booking.locations.models import OpeningHours as OpeningHoursModel
 from booking.locations.models import ServiceType as ServiceTypeEnum
 from booking.slots.schemas import Slot as SlotModel
 
-ServiceType = strawberry.enum(
+# Registers the domain enum in place as the GraphQL enum, so annotations can use it directly.
+ServiceType: TypeAlias = ServiceTypeEnum
+strawberry.enum(
     ServiceTypeEnum,
     name="ServiceType",
     description="EXIT_ENTRY: foreigner business at an exit-entry hall; "

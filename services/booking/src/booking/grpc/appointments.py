@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import grpc
+
 from contracts.gen.booking.v1 import appointments_pb2 as pb
 from contracts.gen.booking.v1 import appointments_pb2_grpc as pb_grpc
 

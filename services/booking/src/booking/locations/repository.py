@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from booking.locations.models import ClosedDay, Location, LocationService, ServiceType
 
 
-def _with_schedule() -> Select[tuple[Location]]:
+def _with_schedule() -> Select[Location]:
     return select(Location).options(
         selectinload(Location.services), selectinload(Location.opening_hours)
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from servicekit.auth import Actor
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.errors import LocationNotFound
 from booking.locations import repository
 from booking.locations.models import Location, ServiceType
+from servicekit.auth import Actor
 
 
 async def bookable_locations(

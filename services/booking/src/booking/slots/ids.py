@@ -12,10 +12,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.locations.models import ServiceType
 from servicekit.calendar import CHINA_TZ
 from servicekit.errors import ValidationFailed
-
-from booking.locations.models import ServiceType
 
 VERSION = "s1"
 

@@ -19,10 +19,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from servicekit.calendar import CHINA_TZ, WorkingCalendar
-
 from booking.locations.models import Location, ServiceType
 from booking.slots.schemas import Slot
+from servicekit.calendar import CHINA_TZ, WorkingCalendar
 
 SATURDAY = 5
 

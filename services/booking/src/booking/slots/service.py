@@ -6,10 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from servicekit.auth import Actor
-from servicekit.calendar import CHINA_TZ, WorkingCalendar
-from servicekit.db import utcnow
-from servicekit.errors import FieldErrors
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.errors import service_not_offered
@@ -17,6 +13,10 @@ from booking.locations import repository as locations
 from booking.locations.service import bookable_location
 from booking.slots.schedule import ServiceSchedule, booking_window, slots_between
 from booking.slots.schemas import Slot, SlotQuery
+from servicekit.auth import Actor
+from servicekit.calendar import CHINA_TZ, WorkingCalendar
+from servicekit.db import utcnow
+from servicekit.errors import FieldErrors
 
 # Longest range one query may ask for, both ends included: a calendar month view.
 MAX_RANGE_DAYS = 31

@@ -17,7 +17,9 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("kind", "subject_id", "revision", name="uq_documents_kind_subject_revision"),
+        UniqueConstraint(
+            "kind", "subject_id", "revision", name="uq_documents_kind_subject_revision"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -20,9 +20,13 @@ async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Docu
 async def revision_of(
     session: AsyncSession, kind: str, subject_id: str, revision: int
 ) -> Document | None:
-    return await session.scalar(select(Document).where(
-        Document.kind == kind, Document.subject_id == subject_id, Document.revision == revision,
-    ))
+    return await session.scalar(
+        select(Document).where(
+            Document.kind == kind,
+            Document.subject_id == subject_id,
+            Document.revision == revision,
+        )
+    )
 
 
 async def has_newer_revision(session: AsyncSession, document: Document) -> bool:

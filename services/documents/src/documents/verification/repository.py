@@ -16,7 +16,8 @@ async def signing_key(session: AsyncSession, key_id: str) -> SigningKey | None:
 async def register_key(session: AsyncSession, key_id: str, public_key: str) -> None:
     """Adds the key, or makes a retired one active again."""
     await session.execute(
-        insert(SigningKey).values(key_id=key_id, public_key=public_key)
+        insert(SigningKey)
+        .values(key_id=key_id, public_key=public_key)
         .on_conflict_do_update(index_elements=[SigningKey.key_id], set_={"retired_at": None})
     )
 
@@ -38,7 +39,10 @@ def log(session: AsyncSession, entry: VerificationLog) -> None:
 
 
 async def log_of(session: AsyncSession, token_digest: str) -> list[VerificationLog]:
-    return list(await session.scalars(
-        select(VerificationLog).where(VerificationLog.token_digest == token_digest)
-        .order_by(VerificationLog.verified_at)
-    ))
+    return list(
+        await session.scalars(
+            select(VerificationLog)
+            .where(VerificationLog.token_digest == token_digest)
+            .order_by(VerificationLog.verified_at)
+        )
+    )

@@ -56,8 +56,11 @@ def public_key_from_text(text: str) -> Ed25519PublicKey:
 
 def thumbprint(key: Ed25519PublicKey) -> str:
     """RFC 7638 JWK thumbprint (members in lexicographic order, no whitespace)."""
-    canonical = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": public_key_text(key)},
-                           separators=(",", ":"), sort_keys=True)
+    canonical = json.dumps(
+        {"crv": "Ed25519", "kty": "OKP", "x": public_key_text(key)},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
     return b64url(hashlib.sha256(canonical.encode("ascii")).digest())
 
 
@@ -77,9 +80,16 @@ class TokenClaims:
     issued_at: int  # Unix seconds
 
     def to_payload(self) -> dict[str, Any]:
-        return {"v": VERSION, "kid": self.key_id, "doc": str(self.document_id), "kind": self.kind,
-                "sub": self.subject_id, "rev": self.revision, "h": self.content_hash,
-                "iat": self.issued_at}
+        return {
+            "v": VERSION,
+            "kid": self.key_id,
+            "doc": str(self.document_id),
+            "kind": self.kind,
+            "sub": self.subject_id,
+            "rev": self.revision,
+            "h": self.content_hash,
+            "iat": self.issued_at,
+        }
 
     @classmethod
     def from_payload(cls, payload: Any) -> TokenClaims | None:
@@ -100,9 +110,15 @@ class TokenClaims:
             document_id = uuid.UUID(payload["doc"])
         except ValueError:
             return None
-        return cls(key_id=payload["kid"], document_id=document_id, kind=payload["kind"],
-                   subject_id=payload["sub"], revision=payload["rev"], content_hash=payload["h"],
-                   issued_at=payload["iat"])
+        return cls(
+            key_id=payload["kid"],
+            document_id=document_id,
+            kind=payload["kind"],
+            subject_id=payload["sub"],
+            revision=payload["rev"],
+            content_hash=payload["h"],
+            issued_at=payload["iat"],
+        )
 
 
 class Signer:
@@ -172,7 +188,8 @@ def load_or_create_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
             raise FileNotFoundError(f"document signing key {path} is missing")
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         path.write_bytes(pem)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from contracts.gen.identity.v1 import accounts_pb2 as pb
 from contracts.gen.identity.v1 import accounts_pb2_grpc as pb_grpc
-from servicekit import grpc as grpc_kit
+from servicekit import rpc
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,12 @@ class AccountState:
 
 class IdentityAccounts:
     def __init__(self, target: str, deadline_seconds: float) -> None:
-        self._channel = grpc_kit.channel(target)
-        self._stub = pb_grpc.AccountsStub(self._channel)
+        self._accounts = rpc.LazyStub(target, pb_grpc.AccountsStub)
         self._deadline = deadline_seconds
 
     async def get(self, account_id: str) -> AccountState:
-        reply = await grpc_kit.call(
-            self._stub.GetAccount,
+        reply = await rpc.call(
+            self._accounts.stub.GetAccount,
             pb.GetAccountRequest(account_id=account_id),
             timeout=self._deadline,
         )
@@ -39,4 +38,4 @@ class IdentityAccounts:
         )
 
     async def close(self) -> None:
-        await self._channel.close()
+        await self._accounts.close()

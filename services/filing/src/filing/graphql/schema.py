@@ -6,7 +6,7 @@ import strawberry
 
 from filing.graphql.inputs import FilingInput
 from filing.graphql.types import Account, Ctx, Enterprise, Filing
-from servicekit.graphql import AppErrorExtension
+from servicekit.graphql import SubgraphSchema
 
 
 @strawberry.type
@@ -34,11 +34,5 @@ class Mutation:
         return Filing.from_model(record)
 
 
-def build_schema(*, dev: bool) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[Account, Enterprise, Filing],
-        extensions=[AppErrorExtension],
-        federation_version="2.9",
-    )
+def build_schema(*, dev: bool) -> SubgraphSchema:
+    return SubgraphSchema(query=Query, mutation=Mutation, types=[Account, Enterprise, Filing])

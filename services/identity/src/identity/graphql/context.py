@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 from identity.accounts import repository
 from identity.accounts.models import Account
 from servicekit.graphql import ServiceContext
+from servicekit.http import client_ip
 
 if TYPE_CHECKING:
     from identity.inject import Container
@@ -32,7 +33,4 @@ class IdentityContext(ServiceContext):
 
     @property
     def client_ip(self) -> str | None:
-        if self.request is None or self.request.client is None:
-            return None
-        forwarded = self.request.headers.get("x-forwarded-for")
-        return forwarded.split(",")[0].strip() if forwarded else self.request.client.host
+        return client_ip(self.request)

@@ -23,7 +23,7 @@ from identity.verification import repository as messages
 from identity.verification.service import normalise_recipient
 from servicekit.auth import Actor
 from servicekit.errors import NotFound, ValidationFailed
-from servicekit.graphql import AppErrorExtension, connection_of, page_of
+from servicekit.graphql import SubgraphSchema, connection_of, page_of
 
 Ctx = Info[IdentityContext, None]
 
@@ -144,11 +144,5 @@ def _payload(result: Session) -> AuthPayload:
     )
 
 
-def build_schema(*, dev: bool) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=DevQuery if dev else Query,
-        mutation=Mutation,
-        types=[Account],
-        extensions=[AppErrorExtension],
-        federation_version="2.9",
-    )
+def build_schema(*, dev: bool) -> SubgraphSchema:
+    return SubgraphSchema(query=DevQuery if dev else Query, mutation=Mutation, types=[Account])

@@ -8,20 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from servicekit.auth import Actor, Role
-from servicekit.calendar import CHINA_TZ
-from servicekit.db import utcnow
-from servicekit.errors import Forbidden, NotFound, ValidationFailed
-from servicekit.outbox import Outbox
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from personnel.enterprises.filing_client import EnterpriseRef, Enterprises
 from personnel.errors import DuplicateDocument, EnterpriseNotFiled, NoEnterprise, NotEnterpriseUser
 from personnel.people import events, repository
 from personnel.people.models import DOCUMENT_UNIQUE, ForeignPerson
 from personnel.people.schemas import ForeignPersonForm, PersonQuery
 from personnel.people.validation import check_form
+from servicekit.auth import Actor, Role
+from servicekit.calendar import CHINA_TZ
+from servicekit.db import utcnow
+from servicekit.errors import Forbidden, NotFound, ValidationFailed
+from servicekit.filing_client import EnterpriseRef, FilingEnterprises
+from servicekit.outbox import Outbox
 
 # Officer reads of full records (document numbers, contacts) are audited (ARCHITECTURE.md).
 audit = logging.getLogger("personnel.audit")
@@ -42,7 +42,7 @@ class ReadScope:
 
 @dataclass
 class People:
-    enterprises: Enterprises
+    enterprises: FilingEnterprises
     outbox: Outbox
 
     async def register(

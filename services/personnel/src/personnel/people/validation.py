@@ -10,11 +10,11 @@ import re
 from datetime import date
 
 import pycountry
-from servicekit.errors import FieldErrors, ValidationFailed
-from servicekit.validation import normalise_mobile
 
 from personnel.people.models import TravelDocumentType
 from personnel.people.schemas import ForeignPersonForm
+from servicekit.errors import FieldErrors, ValidationFailed
+from servicekit.validation import normalise_mobile
 
 ADULT_AGE = 18
 MAX_AGE = 120

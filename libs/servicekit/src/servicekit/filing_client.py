@@ -1,4 +1,5 @@
-"""Port to filing's `filing.v1.Enterprises`: which enterprise an account acts for."""
+"""Which enterprise an account acts for, asked of filing over gRPC (filing owns liaisons).
+Shared because several services scope their data to the caller's enterprise."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-import grpc
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
-from servicekit import grpc as grpc_kit
+from servicekit import rpc
 from servicekit.errors import NotFound, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
@@ -22,25 +22,16 @@ class EnterpriseRef:
     is_filed: bool  # its filing was approved (ENTERPRISE_STATUS_FILED)
 
 
-class Enterprises:
+class FilingEnterprises:
     def __init__(self, target: str, deadline_seconds: float) -> None:
-        self._target = target
+        self._enterprises = rpc.LazyStub(target, pb_grpc.EnterprisesStub)
         self._deadline = deadline_seconds
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: pb_grpc.EnterprisesStub | None = None
-
-    def _enterprises(self) -> pb_grpc.EnterprisesStub:
-        # Created on first use, inside the running event loop that grpc.aio binds it to.
-        if self._stub is None:
-            self._channel = grpc_kit.channel(self._target)
-            self._stub = pb_grpc.EnterprisesStub(self._channel)
-        return self._stub
 
     async def of_account(self, account_id: str) -> EnterpriseRef | None:
         """The enterprise this account acts for; None when it has none yet."""
         try:
-            reply = await grpc_kit.call(
-                self._enterprises().GetEnterprise,
+            reply = await rpc.call(
+                self._enterprises.stub.GetEnterprise,
                 pb.GetEnterpriseRequest(account_id=account_id),
                 timeout=self._deadline,
             )
@@ -56,6 +47,4 @@ class Enterprises:
         )
 
     async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-            self._channel = self._stub = None
+        await self._enterprises.close()

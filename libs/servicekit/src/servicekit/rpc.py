@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -121,6 +121,30 @@ def channel(target: str) -> grpc.aio.Channel:
 
 
 Response = TypeVar("Response")
+Stub = TypeVar("Stub")
+
+
+class LazyStub(Generic[Stub]):
+    """A client stub whose channel opens on first use, inside the running event loop that
+    grpc.aio binds it to (an app built before uvicorn starts its loop must not open it)."""
+
+    def __init__(self, target: str, stub_class: Callable[[grpc.aio.Channel], Stub]) -> None:
+        self.target = target
+        self._stub_class = stub_class
+        self._channel: grpc.aio.Channel | None = None
+        self._stub: Stub | None = None
+
+    @property
+    def stub(self) -> Stub:
+        if self._stub is None:
+            self._channel = channel(self.target)
+            self._stub = self._stub_class(self._channel)
+        return self._stub
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            channel_, self._channel, self._stub = self._channel, None, None
+            await channel_.close()
 
 
 async def call(

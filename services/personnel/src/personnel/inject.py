@@ -1,0 +1,64 @@
+"""The one place where personnel's adapters are wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+
+from personnel.config import PersonnelSettings
+from personnel.db import outbox
+from personnel.graphql.context import PersonnelContext
+from personnel.graphql.schema import build_schema
+from personnel.grpc.people import register
+from personnel.people.service import People
+from servicekit.auth import JwksVerifier
+from servicekit.db import Database, make_engine
+from servicekit.filing_client import FilingEnterprises
+from servicekit.outbox import Outbox, OutboxRelay
+from servicekit.runtime import ServiceParts
+
+
+@dataclass
+class Container:
+    settings: PersonnelSettings
+    db: Database
+    verifier: JwksVerifier
+    enterprises: FilingEnterprises
+    people: People
+
+
+def build_container(settings: PersonnelSettings) -> Container:
+    db = Database(make_engine(settings.database_url, settings.database_pool_size))
+    enterprises = FilingEnterprises(settings.filing_grpc_target, settings.grpc_deadline_seconds)
+    people = People(enterprises=enterprises, outbox=Outbox(outbox, "/services/personnel"))
+    verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
+    return Container(settings, db, verifier, enterprises, people)
+
+
+def build_parts(container: Container) -> ServiceParts:
+    settings = container.settings
+    schema = build_schema(dev=settings.is_dev)
+
+    def mount(app: FastAPI) -> None:
+        router: GraphQLRouter[PersonnelContext, None] = GraphQLRouter(
+            schema,
+            context_getter=lambda: PersonnelContext(container),
+            graphql_ide="graphiql" if settings.is_dev else None,
+        )
+        app.include_router(router, prefix="/graphql")
+
+    return ServiceParts(
+        name="personnel",
+        settings=settings,
+        db=container.db,
+        verifier=container.verifier,
+        relay=OutboxRelay(
+            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+        ),
+        consumers=[],
+        register_grpc=register(container.db, container.people),
+        mount=mount,
+        on_stop=[container.enterprises.close],
+    )
