@@ -28,6 +28,10 @@ GRPC_PEERS = {
 }
 
 
+# Hive Gateway reads these itself, with other meanings than the services' settings.
+GATEWAY_RESERVED_ENV = ("PORT", "HOST", "LOG_LEVEL")
+
+
 @dataclass
 class Ports:
     gateway: int
@@ -105,13 +109,13 @@ class Stack:
 
     def start_gateway(self) -> None:
         self.progress(f"starting gateway on 127.0.0.1:{self.ports.gateway}…")
-        env = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST")}
+        env = {k: v for k, v in os.environ.items() if k not in GATEWAY_RESERVED_ENV}
         env |= {"GATEWAY_PORT": str(self.ports.gateway), "GATEWAY_HOST": "127.0.0.1"}
         env |= {
             f"GATEWAY_SUBGRAPH_{name.upper()}_URL": f"{self.service_url(name)}/graphql"
             for name in SERVICES
         }
-        env |= self.extra_env
+        env |= {k: v for k, v in self.extra_env.items() if k not in GATEWAY_RESERVED_ENV}
         node = shutil.which("node") or "node"
         self.processes["gateway"] = self._spawn(
             "gateway",

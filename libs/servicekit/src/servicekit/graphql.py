@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import BaseContext
 
 from servicekit.auth import Actor, JwksVerifier, bearer_token
@@ -111,7 +111,12 @@ class SubgraphSchema(strawberry.federation.Schema):
             query=query,
             mutation=mutation,
             types=list(types),
-            extensions=[AppErrorExtension],
+            # Parsing and validating the same query text again is wasted work: cache both.
+            extensions=[
+                AppErrorExtension,
+                lambda: ParserCache(maxsize=512),  # the caches live at module level
+                lambda: ValidationCache(maxsize=512),
+            ],
             federation_version="2.9",
         )
 

@@ -7,12 +7,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.logs import request_id_var
 
@@ -35,6 +35,42 @@ def client_ip(connection: HTTPConnection | None) -> str | None:
     return connection.client.host if connection.client else None
 
 
+class RequestContextMiddleware:
+    """Request id (from `x-request-id` or new) for the logs and the response, and metrics.
+    Plain ASGI: Starlette's BaseHTTPMiddleware costs a task and a stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1") or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+            path = getattr(scope.get("route"), "path", "unmatched")
+            LATENCY.labels(path).observe(time.perf_counter() - started)
+            REQUESTS.labels(path, str(status)).inc()
+
+
 def create_http_app(
     title: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
@@ -42,21 +78,7 @@ def create_http_app(
 ) -> FastAPI:
     app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
 
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        try:
-            response: Response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        LATENCY.labels(path).observe(time.perf_counter() - started)
-        REQUESTS.labels(path, str(response.status_code)).inc()
-        response.headers["x-request-id"] = request_id
-        return response
+    app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -16,10 +16,12 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from sqlalchemy import text
+from strawberry.fastapi import GraphQLRouter
 
 from servicekit import rpc
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database
+from servicekit.graphql import ServiceContext, SubgraphSchema
 from servicekit.http import create_http_app
 from servicekit.inbox import EventConsumer
 from servicekit.outbox import OutboxRelay
@@ -39,7 +41,9 @@ class ServiceParts:
     relay: OutboxRelay | None
     consumers: list[EventConsumer]
     register_grpc: Callable[[grpc.aio.Server], Iterable[str]]
-    mount: Callable[[FastAPI], None]
+    schema: SubgraphSchema
+    context: Callable[[], ServiceContext]  # one per request: verified actor, DataLoaders
+    routes: Callable[[FastAPI], None] | None = None  # HTTP routes besides /graphql
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -76,8 +80,18 @@ def build_app(parts: ServiceParts) -> FastAPI:
         async with parts.db.engine.connect() as connection:
             await connection.execute(text("select 1"))
 
+    async def context_getter() -> ServiceContext:  # async: FastAPI runs sync ones in a thread
+        return parts.context()
+
     app = create_http_app(parts.name, lifespan, {"database": database_ready})
-    parts.mount(app)
+    router: GraphQLRouter[ServiceContext, None] = GraphQLRouter(
+        parts.schema,
+        context_getter=context_getter,
+        graphql_ide="graphiql" if parts.settings.is_dev else None,
+    )
+    app.include_router(router, prefix="/graphql")
+    if parts.routes is not None:
+        parts.routes(app)
     return app
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
-
 from booking.config import BookingSettings
 from booking.db import outbox
 from booking.graphql.context import BookingContext
@@ -36,15 +33,6 @@ def build_container(settings: BookingSettings) -> Container:
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
-    schema = build_schema(dev=settings.is_dev)
-
-    def mount(app: FastAPI) -> None:
-        router: GraphQLRouter[BookingContext, None] = GraphQLRouter(
-            schema,
-            context_getter=lambda: BookingContext(container),
-            graphql_ide="graphiql" if settings.is_dev else None,
-        )
-        app.include_router(router, prefix="/graphql")
 
     return ServiceParts(
         name="booking",
@@ -57,5 +45,6 @@ def build_parts(container: Container) -> ServiceParts:
         ),
         consumers=[],
         register_grpc=register(),
-        mount=mount,
+        schema=build_schema(dev=settings.is_dev),
+        context=lambda: BookingContext(container),
     )

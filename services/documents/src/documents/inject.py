@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
-
 from documents.config import DocumentsSettings
 from documents.db import outbox
 from documents.generated.service import GeneratedDocuments
@@ -52,16 +49,6 @@ def build_container(settings: DocumentsSettings) -> Container:
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
-    schema = build_schema(dev=settings.is_dev)
-
-    def mount(app: FastAPI) -> None:
-        router: GraphQLRouter[DocumentsContext, None] = GraphQLRouter(
-            schema,
-            context_getter=lambda: DocumentsContext(container),
-            graphql_ide="graphiql" if settings.is_dev else None,
-        )
-        app.include_router(router, prefix="/graphql")
-        mount_routes(app, container)
 
     async def register_signing_key() -> None:
         async with container.db.unit_of_work() as session:
@@ -77,7 +64,9 @@ def build_parts(container: Container) -> ServiceParts:
         ),
         consumers=[],
         register_grpc=register(container.db, container.verifications),
-        mount=mount,
+        schema=build_schema(dev=settings.is_dev),
+        context=lambda: DocumentsContext(container),
+        routes=lambda app: mount_routes(app, container),
         on_start=[register_signing_key],
         on_stop=[container.enterprises.close],
     )

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
-
 from filing.accounts.identity_client import IdentityAccounts
 from filing.config import FilingSettings
 from filing.consumers import HANDLERS
@@ -40,15 +37,6 @@ def build_container(settings: FilingSettings) -> Container:
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
-    schema = build_schema(dev=settings.is_dev)
-
-    def mount(app: FastAPI) -> None:
-        router: GraphQLRouter[FilingContext, None] = GraphQLRouter(
-            schema,
-            context_getter=lambda: FilingContext(container),
-            graphql_ide="graphiql" if settings.is_dev else None,
-        )
-        app.include_router(router, prefix="/graphql")
 
     return ServiceParts(
         name="filing",
@@ -70,6 +58,7 @@ def build_parts(container: Container) -> ServiceParts:
             )
         ],
         register_grpc=register(container.db, container.enterprises),
-        mount=mount,
+        schema=build_schema(dev=settings.is_dev),
+        context=lambda: FilingContext(container),
         on_stop=[container.identity.close],
     )

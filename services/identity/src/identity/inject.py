@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
 
 from identity.accounts.passwords import Passwords
 from identity.accounts.service import Accounts
@@ -57,16 +56,8 @@ def build_container(settings: IdentitySettings) -> Container:
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
-    schema = build_schema(dev=settings.is_dev)
 
-    def mount(app: FastAPI) -> None:
-        router: GraphQLRouter[IdentityContext, None] = GraphQLRouter(
-            schema,
-            context_getter=lambda: IdentityContext(container),
-            graphql_ide="graphiql" if settings.is_dev else None,
-        )
-        app.include_router(router, prefix="/graphql")
-
+    def routes(app: FastAPI) -> None:
         @app.get("/.well-known/jwks.json", include_in_schema=False)
         async def jwks() -> dict[str, list[dict[str, str]]]:
             return container.tokens.jwks()
@@ -81,5 +72,7 @@ def build_parts(container: Container) -> ServiceParts:
         ),
         consumers=[],
         register_grpc=register(container.db, container.accounts),
-        mount=mount,
+        schema=build_schema(dev=settings.is_dev),
+        context=lambda: IdentityContext(container),
+        routes=routes,
     )

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
-
 from personnel.config import PersonnelSettings
 from personnel.db import outbox
 from personnel.graphql.context import PersonnelContext
@@ -39,15 +36,6 @@ def build_container(settings: PersonnelSettings) -> Container:
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
-    schema = build_schema(dev=settings.is_dev)
-
-    def mount(app: FastAPI) -> None:
-        router: GraphQLRouter[PersonnelContext, None] = GraphQLRouter(
-            schema,
-            context_getter=lambda: PersonnelContext(container),
-            graphql_ide="graphiql" if settings.is_dev else None,
-        )
-        app.include_router(router, prefix="/graphql")
 
     return ServiceParts(
         name="personnel",
@@ -59,6 +47,7 @@ def build_parts(container: Container) -> ServiceParts:
         ),
         consumers=[],
         register_grpc=register(container.db, container.people),
-        mount=mount,
+        schema=build_schema(dev=settings.is_dev),
+        context=lambda: PersonnelContext(container),
         on_stop=[container.enterprises.close],
     )
