@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from strawberry.fastapi import GraphQLRouter
 
 from servicekit import rpc
@@ -23,7 +23,7 @@ from servicekit.auth import JwksVerifier
 from servicekit.db import Database
 from servicekit.graphql import ServiceContext, SubgraphSchema
 from servicekit.http import create_http_app
-from servicekit.inbox import EventConsumer
+from servicekit.inbox import EventConsumer, Handler
 from servicekit.outbox import OutboxRelay
 from servicekit.settings import ServiceSettings
 
@@ -38,20 +38,43 @@ class ServiceParts:
     settings: ServiceSettings
     db: Database
     verifier: JwksVerifier
-    relay: OutboxRelay | None
-    consumers: list[EventConsumer]
     register_grpc: Callable[[grpc.aio.Server], Iterable[str]]
     schema: SubgraphSchema
     context: Callable[[], ServiceContext]  # one per request: verified actor, DataLoaders
     routes: Callable[[FastAPI], None] | None = None  # HTTP routes besides /graphql
+    outbox: Table | None = None  # the relay publishes its rows
+    inbox: Table | None = None
+    handlers: Mapping[str, Handler] = field(default_factory=dict)  # event type → inbox handler
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 def build_app(parts: ServiceParts) -> FastAPI:
+    settings = parts.settings
+    relay = (
+        None
+        if parts.outbox is None
+        else OutboxRelay(
+            parts.db, parts.outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+        )
+    )
+    consumers = []
+    if parts.handlers:
+        assert parts.inbox is not None, "an inbox table is needed to consume events"
+        consumers.append(
+            EventConsumer(
+                parts.db,
+                parts.inbox,
+                settings.kafka,
+                group_id=parts.name,
+                handlers=parts.handlers,
+                max_attempts=settings.consumer_max_attempts,
+                backoff_seconds=settings.consumer_backoff_seconds,
+            )
+        )
+
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        settings = parts.settings
         server, port = await rpc.start_server(
             settings.grpc_host, settings.grpc_port, parts.register_grpc
         )
@@ -60,10 +83,10 @@ def build_app(parts: ServiceParts) -> FastAPI:
             await hook()
         tasks = [
             asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
-            for consumer in parts.consumers
+            for consumer in consumers
         ]
-        if parts.relay is not None:
-            tasks.append(asyncio.create_task(parts.relay.run(), name="outbox-relay"))
+        if relay is not None:
+            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         try:
             yield
         finally:

@@ -13,7 +13,6 @@ from booking.slots.service import Slots
 from servicekit.auth import JwksVerifier
 from servicekit.calendar import WorkingCalendar
 from servicekit.db import Database, make_engine
-from servicekit.outbox import OutboxRelay
 from servicekit.runtime import ServiceParts
 
 
@@ -39,11 +38,7 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        # Nothing writes events yet; the relay runs so that appointment events need no wiring.
-        relay=OutboxRelay(
-            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        ),
-        consumers=[],
+        outbox=outbox,
         register_grpc=register(),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: BookingContext(container),

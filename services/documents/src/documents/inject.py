@@ -12,12 +12,13 @@ from documents.graphql.schema import build_schema
 from documents.grpc.documents import register
 from documents.storage import LocalStorage
 from documents.verification.service import Verifications
-from documents.verification.tokens import Signer, load_or_create_key
+from documents.verification.tokens import Signer
 from documents.web.routes import mount_routes
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine
 from servicekit.filing_client import FilingEnterprises
-from servicekit.outbox import Outbox, OutboxRelay
+from servicekit.keys import load_or_create_key
+from servicekit.outbox import Outbox
 from servicekit.runtime import ServiceParts
 
 
@@ -59,10 +60,7 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(
-            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        ),
-        consumers=[],
+        outbox=outbox,
         register_grpc=register(container.db, container.verifications),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: DocumentsContext(container),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -153,20 +152,3 @@ def test_a_signer_refuses_claims_naming_another_key() -> None:
     one, other = Signer(Ed25519PrivateKey.generate()), Signer(Ed25519PrivateKey.generate())
     with pytest.raises(ValueError, match="another signing key"):
         one.encode(claims_for(other))
-
-
-def test_key_id_is_the_rfc_7638_thumbprint() -> None:
-    # RFC 8037 appendix A.2/A.3: the Ed25519 example key and its JWK thumbprint.
-    x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-    key = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(x + "="))
-    assert tokens.thumbprint(key) == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
-
-
-def test_a_missing_key_file_is_created_only_when_allowed(tmp_path: Path) -> None:
-    path = tmp_path / "keys" / "signing.pem"
-    with pytest.raises(FileNotFoundError):
-        tokens.load_or_create_key(path, create=False)
-    created = tokens.load_or_create_key(path, create=True)
-    again = tokens.load_or_create_key(path, create=False)
-    assert Signer(created).key_id == Signer(again).key_id
-    assert path.stat().st_mode & 0o077 == 0

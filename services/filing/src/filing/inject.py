@@ -14,8 +14,6 @@ from filing.graphql.schema import build_schema
 from filing.grpc.enterprises import register
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine
-from servicekit.inbox import EventConsumer
-from servicekit.outbox import OutboxRelay
 from servicekit.runtime import ServiceParts
 
 
@@ -43,20 +41,9 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(
-            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        ),
-        consumers=[
-            EventConsumer(
-                container.db,
-                inbox,
-                settings.kafka,
-                group_id="filing",
-                handlers=HANDLERS,
-                max_attempts=settings.consumer_max_attempts,
-                backoff_seconds=settings.consumer_backoff_seconds,
-            )
-        ],
+        outbox=outbox,
+        inbox=inbox,
+        handlers=HANDLERS,
         register_grpc=register(container.db, container.enterprises),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: FilingContext(container),

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from identity.accounts.passwords import Passwords
 from identity.accounts.service import Accounts
-from identity.accounts.tokens import TokenIssuer, load_or_create_key
+from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
 from identity.db import outbox
 from identity.graphql.context import IdentityContext
@@ -19,7 +19,8 @@ from identity.verification.service import Codes
 from servicekit.auth import JwksVerifier
 from servicekit.calendar import WorkingCalendar
 from servicekit.db import Database, make_engine
-from servicekit.outbox import Outbox, OutboxRelay
+from servicekit.keys import load_or_create_key
+from servicekit.outbox import Outbox
 from servicekit.runtime import ServiceParts
 
 
@@ -67,10 +68,7 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(
-            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        ),
-        consumers=[],
+        outbox=outbox,
         register_grpc=register(container.db, container.accounts),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),

@@ -13,7 +13,7 @@ from personnel.people.service import People
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine
 from servicekit.filing_client import FilingEnterprises
-from servicekit.outbox import Outbox, OutboxRelay
+from servicekit.outbox import Outbox
 from servicekit.runtime import ServiceParts
 
 
@@ -42,10 +42,7 @@ def build_parts(container: Container) -> ServiceParts:
         settings=settings,
         db=container.db,
         verifier=container.verifier,
-        relay=OutboxRelay(
-            container.db, outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        ),
-        consumers=[],
+        outbox=outbox,
         register_grpc=register(container.db, container.people),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: PersonnelContext(container),

@@ -20,6 +20,7 @@ from documents.verification import repository, tokens
 from documents.verification.models import VerificationLog
 from documents.verification.schemas import NOT_GENUINE, Client, TokenSubject, Verification
 from servicekit.db import utcnow
+from servicekit.keys import public_key_text
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class Verifications:
         """On start: the active key's public part is stored (so its tokens still verify after
         the next rotation) and every other key is marked retired."""
         await repository.register_key(
-            session, self.signer.key_id, tokens.public_key_text(self.signer.public_key)
+            session, self.signer.key_id, public_key_text(self.signer.public_key)
         )
         await repository.retire_all_but(session, self.signer.key_id, utcnow())
 

@@ -8,28 +8,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from servicekit.keys import b64url, thumbprint
 
 VERSION = 1
 HASH_PREFIX_LENGTH = 16
 MAX_INT32 = 2**31 - 1
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEX_PREFIX = re.compile(rf"^[0-9a-f]{{{HASH_PREFIX_LENGTH}}}$")
-
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def b64url_decode(text: str) -> bytes:
@@ -46,22 +41,8 @@ def b64url_decode(text: str) -> bytes:
     return raw
 
 
-def public_key_text(key: Ed25519PublicKey) -> str:
-    return b64url(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
-
-
 def public_key_from_text(text: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(b64url_decode(text))
-
-
-def thumbprint(key: Ed25519PublicKey) -> str:
-    """RFC 7638 JWK thumbprint (members in lexicographic order, no whitespace)."""
-    canonical = json.dumps(
-        {"crv": "Ed25519", "kty": "OKP", "x": public_key_text(key)},
-        separators=(",", ":"),
-        sort_keys=True,
-    )
-    return b64url(hashlib.sha256(canonical.encode("ascii")).digest())
 
 
 def content_hash(sha256_hex: str) -> str:
@@ -180,21 +161,3 @@ def decode(token: str, keys: Mapping[str, Ed25519PublicKey]) -> TokenClaims | No
     if key is None or not signed.is_signed_by(key):
         return None
     return signed.claims
-
-
-def load_or_create_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
-    if not path.exists():
-        if not create:
-            raise FileNotFoundError(f"document signing key {path} is missing")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.write_bytes(pem)
-        path.chmod(0o600)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} is not an Ed25519 private key")
-    return key
