@@ -1,4 +1,4 @@
-# Gateway image. Build from the repository root: docker build -f deploy/gateway/Dockerfile .
+# Gateway image. Build from the repository root: docker build -f deploy/gateway.Dockerfile -t permits/gateway .
 FROM node:20-slim
 WORKDIR /app
 COPY gateway/package.json gateway/package-lock.json ./
