@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicekit.logs import request_id_var
+from servicekit.logs import request_id_var, traceparent_var
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class RequestContextMiddleware:
         headers = dict(scope["headers"])
         request_id = headers.get(b"x-request-id", b"").decode("latin-1") or uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        trace = traceparent_var.set(headers.get(b"traceparent", b"").decode("latin-1") or None)
         started = time.perf_counter()
         status = 500
 
@@ -66,6 +67,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+            traceparent_var.reset(trace)
             path = getattr(scope.get("route"), "path", "unmatched")
             LATENCY.labels(path).observe(time.perf_counter() - started)
             REQUESTS.labels(path, str(status)).inc()

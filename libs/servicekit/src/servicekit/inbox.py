@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db import Database
 from servicekit.events import CloudEvent, dlq_of, topic_of
-from servicekit.logs import request_id_var
+from servicekit.logs import request_id_var, traceparent_var
 from servicekit.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -108,10 +108,12 @@ class EventConsumer:
         if handler is None:
             return  # another event type on the same stream that this service does not need
         token = request_id_var.set(event.id)
+        trace = traceparent_var.set(event.traceparent)  # events it publishes continue the trace
         try:
             error = await self._handle_with_retries(event, handler)
         finally:
             request_id_var.reset(token)
+            traceparent_var.reset(trace)
         if error is not None:
             await self._dead_letter(record, producer, error, attempts=self.max_attempts)
 

@@ -10,6 +10,9 @@ from contextvars import ContextVar
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# W3C trace context of the request or message being handled: forwarded by the gateway, passed
+# on in gRPC metadata and written into every event the request publishes.
+traceparent_var: ContextVar[str | None] = ContextVar("traceparent", default=None)
 
 # Mainland mobiles, resident ID numbers and long document numbers are masked in every log line.
 _PERSONAL = re.compile(
@@ -34,6 +37,7 @@ class _ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
         record.request_id = request_id_var.get()
+        record.traceparent = traceparent_var.get()
         if isinstance(record.msg, str):
             record.msg = mask_personal_data(record.msg)
         return True
@@ -43,7 +47,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(
         JsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
+            "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "%(service)s %(request_id)s %(traceparent)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
     )

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db import Database, utcnow
 from servicekit.events import CloudEvent, topic_of
+from servicekit.logs import traceparent_var
 from servicekit.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class Outbox:
             subject=subject,
             data=data,
             dataschema=f"/contracts/events/{event_type}.schema.json",
+            traceparent=traceparent_var.get(),
         )
         await session.execute(
             self.table.insert().values(

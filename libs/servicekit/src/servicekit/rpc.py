@@ -16,7 +16,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from servicekit import errors
-from servicekit.logs import request_id_var
+from servicekit.logs import request_id_var, traceparent_var
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
 
         async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
             token = request_id_var.set(str(metadata.get("x-request-id", "")) or None)
+            trace = traceparent_var.set(str(metadata.get("traceparent", "")) or None)
             try:
                 return await inner(request, context)
             except errors.AppError as exc:
@@ -66,6 +67,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
                 )
             finally:
                 request_id_var.reset(token)
+                traceparent_var.reset(trace)
 
         return grpc.unary_unary_rpc_method_handler(
             unary,
@@ -151,7 +153,9 @@ async def call(
     method: Callable[..., Awaitable[Response]], request: Any, *, timeout: float
 ) -> Response:
     """Calls a unary method with a deadline and maps failures to AppError."""
-    metadata = (("x-request-id", request_id_var.get() or ""),)
+    metadata = [("x-request-id", request_id_var.get() or "")]
+    if trace := traceparent_var.get():
+        metadata.append(("traceparent", trace))
     try:
         return await method(request, timeout=timeout, metadata=metadata)
     except grpc.aio.AioRpcError as exc:

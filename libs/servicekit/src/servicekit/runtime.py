@@ -111,6 +111,8 @@ def build_app(parts: ServiceParts) -> FastAPI:
         parts.schema,
         context_getter=context_getter,
         graphql_ide="graphiql" if parts.settings.is_dev else None,
+        # GraphQL multipart request spec (uploads); the gateway forwards multipart as it is.
+        multipart_uploads_enabled=True,
     )
     app.include_router(router, prefix="/graphql")
     if parts.routes is not None:

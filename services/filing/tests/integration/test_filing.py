@@ -207,3 +207,41 @@ async def test_liaison_is_linked_to_the_account_approved_by_identity(
         assert [item.account_id for item in liaisons.liaisons] == [account_id]
     finally:
         await channel.close()
+
+
+async def test_grpc_server_reports_health_and_lists_its_services_by_reflection(
+    filing: httpx.AsyncClient, filing_settings: FilingSettings
+) -> None:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    channel = rpc.channel(f"127.0.0.1:{filing_settings.grpc_port}")
+    try:
+        health = health_pb2_grpc.HealthStub(channel)
+        reply = await health.Check(
+            health_pb2.HealthCheckRequest(service="filing.v1.Enterprises"), timeout=2
+        )
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
+        request = reflection_pb2.ServerReflectionRequest(list_services="")
+        async for answer in reflection.ServerReflectionInfo(iter([request]), timeout=2):
+            names = {s.name for s in answer.list_services_response.service}
+            assert "filing.v1.Enterprises" in names
+            break
+    finally:
+        await channel.close()
+
+
+async def test_grpc_errors_map_to_status_codes(filing_settings: FilingSettings) -> None:
+    import grpc
+
+    channel = rpc.channel(f"127.0.0.1:{filing_settings.grpc_port}")
+    try:
+        stub = fpb_grpc.EnterprisesStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.GetEnterprise(
+                fpb.GetEnterpriseRequest(enterprise_id=str(uuid.uuid4())), timeout=2
+            )
+        assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+    finally:
+        await channel.close()

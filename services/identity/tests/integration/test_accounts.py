@@ -22,6 +22,9 @@ LOGIN = """mutation($u: String!, $p: String!) {
   login(username: $u, password: $p) { accessToken refreshToken account { id status roles } } }"""
 
 
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
 def new_phone() -> str:
     return f"139{random.randint(0, 99_999_999):08d}"
 
@@ -102,6 +105,7 @@ async def test_approval_is_published_once_through_the_outbox(
             "mutation($id: ID!) { reviewAccount(id: $id, approve: true) { id } }",
             {"id": account_id},
             token=officer,
+            headers={"traceparent": TRACEPARENT},
         )
         seen: list[dict[str, object]] = []
         async with asyncio.timeout(15):
@@ -113,6 +117,7 @@ async def test_approval_is_published_once_through_the_outbox(
         assert len(approved) == 1
         assert approved[0]["subject"] == account_id
         assert approved[0]["source"] == "/services/identity"
+        assert approved[0]["traceparent"] == TRACEPARENT  # the request's trace goes on
         assert approved[0]["data"]["accountId"] == account_id  # type: ignore[index]
         schema = json.loads(
             (ROOT / "contracts/events/identity.account.approved.schema.json").read_text()
