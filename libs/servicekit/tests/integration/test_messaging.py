@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, String, Table, func, select
 
 from devstack.infra import Broker, Postgres, ensure_topics
 from servicekit.db import Database, make_engine, new_metadata
+from servicekit.dlq import replay
 from servicekit.events import CloudEvent
 from servicekit.inbox import EventConsumer, inbox_table
 from servicekit.outbox import Outbox, OutboxRelay, outbox_table
@@ -147,15 +148,17 @@ async def test_an_event_delivered_twice_has_one_effect(db: Database, broker: Bro
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_a_poison_event_is_retried_then_dead_lettered_with_its_error(
+async def test_a_poison_event_is_retried_dead_lettered_and_replayed_once_fixed(
     db: Database, broker: Broker
 ) -> None:
     attempts: list[str] = []
+    fixed = False
 
     async def handler(session, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
         await session.execute(effects.insert().values(event_id=event.id))
         attempts.append(event.id)
-        raise ValueError("cannot handle this account")
+        if not fixed:
+            raise ValueError("cannot handle this account")
 
     topic = "identity.exam.v1"
     consumer = EventConsumer(
@@ -186,6 +189,19 @@ async def test_a_poison_event_is_retried_then_dead_lettered_with_its_error(
             select(func.count()).select_from(inbox).where(inbox.c.event_id == poison.id)
         )
     assert seen == 0, "a dead-lettered event is not marked handled, so a replay can handle it"
+
+    fixed = True  # the operator deploys a fix, then replays the dead letters
+    task = asyncio.create_task(consumer.run())
+    try:
+        assert await replay(broker.bootstrap, f"{topic}.dlq") == 2
+        async with asyncio.timeout(15):
+            while await _count_effects(db, poison.id) == 0:
+                await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await _count_effects(db, poison.id) == 1
+    assert await replay(broker.bootstrap, f"{topic}.dlq") == 1, "only the new dead letter is left"
 
 
 async def test_topics_and_their_dead_letter_topics_are_created(broker: Broker) -> None:

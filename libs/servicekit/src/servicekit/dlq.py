@@ -1,0 +1,74 @@
+"""Operator command: send dead-lettered events back to the topic they came from.
+
+    python -m servicekit.dlq --bootstrap 127.0.0.1:9092 --topic identity.account.v1.dlq [--dry-run]
+
+Run it after fixing what made the handler fail. Replaying is safe: consumers deduplicate by
+event id, and a dead-lettered event was never marked handled. The command commits its own
+consumer-group offsets (`dlq-replay`), so a record is replayed once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+async def replay(
+    bootstrap: str, dlq_topic: str, *, dry_run: bool = False, idle_seconds: float = 2.0
+) -> int:
+    """Re-publishes every record waiting in `dlq_topic`; returns how many."""
+    consumer = AIOKafkaConsumer(
+        dlq_topic,
+        bootstrap_servers=bootstrap,
+        group_id="dlq-replay",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=20,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
+    await consumer.start()
+    await producer.start()
+    replayed = 0
+    try:
+        while batches := await consumer.getmany(timeout_ms=int(idle_seconds * 1000)):
+            for partition, records in batches.items():
+                for record in records:
+                    headers = dict(record.headers)
+                    target = headers.get("original-topic", b"").decode()
+                    if not target:
+                        print(f"skipped {partition.partition}@{record.offset}: no original-topic")
+                        continue
+                    error = headers.get("error", b"").decode(errors="replace")
+                    print(
+                        f"{'would replay' if dry_run else 'replaying'} "
+                        f"{partition.partition}@{record.offset} → {target} ({error[:120]})"
+                    )
+                    if not dry_run:
+                        await producer.send_and_wait(target, record.value, key=record.key)
+                    replayed += 1
+                if not dry_run:
+                    await consumer.commit({partition: records[-1].offset + 1})
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return replayed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m servicekit.dlq",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--topic", required=True, help="the dead-letter topic, e.g. x.v1.dlq")
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args()
+    count = asyncio.run(replay(args.bootstrap, args.topic, dry_run=args.dry_run))
+    print(f"{count} record(s) {'found' if args.dry_run else 'replayed'}")
+
+
+if __name__ == "__main__":
+    main()
