@@ -1,0 +1,1 @@
+"""Inbox handlers of the events identity consumes: none yet (identity only publishes)."""
