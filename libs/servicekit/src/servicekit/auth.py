@@ -35,6 +35,9 @@ class Actor:
     roles: frozenset[Role]
     name: str = ""
     districts: tuple[str, ...] = field(default_factory=tuple)
+    # An imported account signs in with its initial password and must change it before anything
+    # else: every operation but changing the password answers PASSWORD_CHANGE_REQUIRED.
+    password_change_required: bool = False
 
     def has_any(self, roles: Iterable[Role]) -> bool:
         return bool(self.roles & set(roles))
@@ -139,6 +142,7 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
         roles=roles,
         name=str(claims.get("name", "")),
         districts=tuple(claims.get("districts", [])),
+        password_change_required=bool(claims.get("pcr", False)),
     )
 
 

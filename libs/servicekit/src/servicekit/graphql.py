@@ -15,7 +15,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import BaseContext
 
 from servicekit.auth import Actor, JwksVerifier, bearer_token
-from servicekit.errors import AppError, Unauthenticated, ValidationFailed
+from servicekit.errors import AppError, PasswordChangeRequired, Unauthenticated, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,14 @@ class ServiceContext(BaseContext):
             raise self._auth_error
         return self._actor
 
-    async def actor(self) -> Actor:
+    async def actor(self, *, allow_password_change: bool = False) -> Actor:
+        """The signed-in actor. Only operations that help an imported account change its
+        initial password pass `allow_password_change`."""
         actor = await self.optional_actor()
         if actor is None:
             raise Unauthenticated()
+        if actor.password_change_required and not allow_password_change:
+            raise PasswordChangeRequired()
         return actor
 
 

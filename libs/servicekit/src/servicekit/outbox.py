@@ -137,7 +137,8 @@ class OutboxRelay:
                     backoff = min(backoff * 2, self.max_backoff_seconds)
                     continue
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()
                 self._wake.clear()
         finally:
             await self._close_producer()
