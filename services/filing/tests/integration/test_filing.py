@@ -245,3 +245,50 @@ async def test_grpc_errors_map_to_status_codes(filing_settings: FilingSettings) 
         assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     finally:
         await channel.close()
+
+
+async def test_an_imported_legacy_account_finds_a_pre_filled_draft_to_supplement(
+    filing: httpx.AsyncClient, new_user: Callable[..., tuple[str, str]], broker: Broker
+) -> None:
+    account_id, token = new_user()
+    imported = CloudEvent(
+        type="identity.account.imported",
+        source="/services/identity",
+        subject=account_id,
+        data={
+            "accountId": account_id,
+            "name": "赵老联络",
+            "phone": "13811112222",
+            "email": None,
+            "roles": ["ENTERPRISE_USER"],
+            "status": "ACTIVE",
+            "enterpriseName": "青岛老牌外贸有限公司",
+            "legacy": True,
+        },
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        for _ in range(2):  # delivered twice: one draft
+            await producer.send_and_wait(
+                "identity.account.v1", imported.to_json(), key=account_id.encode()
+            )
+    finally:
+        await producer.stop()
+    query = "{ myEnterprise { name uscc isLegacy liaisons { name mobile account { id } } currentFiling { id status } } }"
+    async with asyncio.timeout(15):
+        while (mine := (await graphql(filing, query, token=token))["data"]["myEnterprise"]) is None:
+            await asyncio.sleep(0.2)
+    assert mine["name"] == "青岛老牌外贸有限公司" and mine["uscc"] is None and mine["isLegacy"]
+    assert mine["liaisons"] == [
+        {"name": "赵老联络", "mobile": "13811112222", "account": {"id": account_id}}
+    ]
+    draft = mine["currentFiling"]
+    saved = await graphql(
+        filing,
+        SAVE,
+        {"input": form(1010, id=draft["id"], enterpriseName="青岛老牌外贸有限公司")},
+        token=token,
+    )
+    assert saved["data"]["saveFiling"]["id"] == draft["id"]
+    assert (await graphql(filing, query, token=token))["data"]["myEnterprise"]["uscc"] == uscc(1010)

@@ -36,7 +36,9 @@ class Enterprise(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    # Unknown for enterprises imported from the old system until the liaison supplements it.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    is_legacy: Mapped[bool] = mapped_column(default=False, server_default="false")
     district: Mapped[str | None] = mapped_column(String(6), index=True)
     status: Mapped[str] = mapped_column(String(16), default=EnterpriseStatus.UNFILED)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

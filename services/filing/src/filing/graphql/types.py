@@ -97,9 +97,13 @@ class Liaison:
 class Enterprise:
     id: strawberry.ID
     name: str
-    uscc: str
+    uscc: str | None = strawberry.field(
+        description="Null for an enterprise imported from the "
+        "old system until its liaison supplements the filing"
+    )
     district: str | None
     status: EnterpriseStatus
+    is_legacy: bool = strawberry.field(description="Imported from the old system")
 
     @classmethod
     def from_model(cls, model: EnterpriseModel) -> Enterprise:
@@ -109,6 +113,7 @@ class Enterprise:
             uscc=model.uscc,
             district=model.district,
             status=EnterpriseStatus(model.status),
+            is_legacy=model.is_legacy,
         )
 
     @strawberry.field

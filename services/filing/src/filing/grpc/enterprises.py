@@ -32,7 +32,7 @@ def enterprise_message(found: Enterprise) -> pb.Enterprise:
     return pb.Enterprise(
         id=str(found.id),
         name=found.name,
-        uscc=found.uscc,
+        uscc=found.uscc or "",
         district=found.district or "",
         status=STATUS[EnterpriseStatus(found.status)],
     )
