@@ -1,4 +1,5 @@
 import identity.accounts.models
+import identity.exam.models
 import identity.verification.models  # noqa: F401
 from identity.config import IdentitySettings
 from identity.db import metadata

@@ -7,9 +7,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+import servicekit.rpc as rpc
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
-from servicekit import rpc
 from servicekit.errors import NotFound, UpstreamUnavailable
 
 log = logging.getLogger(__name__)

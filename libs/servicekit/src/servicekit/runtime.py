@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import Table, text
 from strawberry.fastapi import GraphQLRouter
 
-from servicekit import rpc
+import servicekit.rpc as rpc
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database
 from servicekit.graphql import ServiceContext, SubgraphSchema

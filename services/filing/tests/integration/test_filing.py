@@ -10,13 +10,13 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+import servicekit.rpc as rpc
 from contracts.gen.filing.v1 import enterprises_pb2 as fpb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as fpb_grpc
 from contracts.gen.identity.v1 import accounts_pb2 as pb
 from devstack.infra import Broker
 from devstack.testing import TestIssuer, error_code, graphql
 from filing.config import FilingSettings
-from servicekit import rpc
 from servicekit.events import CloudEvent
 
 SAVE = """mutation($input: FilingInput!) {

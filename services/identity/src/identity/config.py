@@ -15,6 +15,9 @@ class IdentitySettings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1/identity"
     # Ed25519 private key (PEM). In dev/test a missing file is created on start.
     jwt_private_key_file: Path = Path("var/keys/identity-jwt.pem")
+    # Key rotation: move the current key file here and create a new current one. Tokens signed
+    # by the previous key stay valid until they expire, since the JWKS publishes both keys.
+    jwt_previous_key_file: Path | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     argon2_time_cost: int = 3
@@ -28,3 +31,10 @@ class IdentitySettings(ServiceSettings):
     # Secret mixed into stored verification-code hashes (a 6-digit code alone is guessable).
     code_hash_secret: str = "change-me-in-production"
     approval_working_hours: float = 3.0
+    # E-mail: SMTP when a host is set, else the console sender (dev).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_sender: str = "涉外单位服务平台 <noreply@permits.invalid>"

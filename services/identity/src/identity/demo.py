@@ -1,4 +1,5 @@
-"""Demo data for `./dev up`: the officer accounts of API.md (idempotent)."""
+"""Demo data for `./dev up`: the officer accounts of API.md and the exam question bank
+(idempotent)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from identity.accounts.models import Account, AccountStatus
 from identity.accounts.passwords import Passwords
 from identity.config import IdentitySettings
+from identity.exam.seed import load_seed_questions
 from servicekit.auth import Role
 from servicekit.db import Database, make_engine
 
@@ -41,5 +43,6 @@ async def seed_demo(settings: IdentitySettings) -> None:
                         password_hash=passwords.hash(DEMO_PASSWORD),
                     )
                 )
+            await load_seed_questions(session)
     finally:
         await db.dispose()

@@ -6,15 +6,22 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+from identity.accounts.admin import AccountAdmin
+from identity.accounts.lockout import LockoutPolicy
 from identity.accounts.passwords import Passwords
 from identity.accounts.service import Accounts
+from identity.accounts.sessions import Sessions
 from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
 from identity.db import outbox
+from identity.exam.config import ExamSettings
+from identity.exam.questions import QuestionBank
+from identity.exam.service import Exams
+from identity.exam.sweeper import ExpiredAttemptSweeper
 from identity.graphql.context import IdentityContext
 from identity.graphql.schema import build_schema
 from identity.grpc.accounts import register
-from identity.verification.senders import ConsoleSender
+from identity.verification.senders import build_sender
 from identity.verification.service import Codes
 from servicekit.auth import JwksVerifier
 from servicekit.calendar import WorkingCalendar
@@ -32,31 +39,59 @@ class Container:
     tokens: TokenIssuer
     codes: Codes
     accounts: Accounts
+    sessions: Sessions
+    admin: AccountAdmin
+    exam_settings: ExamSettings
+    exams: Exams
+    question_bank: QuestionBank
 
 
-def build_container(settings: IdentitySettings) -> Container:
+def build_container(
+    settings: IdentitySettings, exam_settings: ExamSettings | None = None
+) -> Container:
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
-    sender = ConsoleSender()
+    sender = build_sender(settings)
     key = load_or_create_key(settings.jwt_private_key_file, create=settings.is_dev)
-    tokens = TokenIssuer(settings, key)
+    previous = settings.jwt_previous_key_file
+    retired = [load_or_create_key(previous, create=False).public_key()] if previous else []
+    tokens = TokenIssuer(settings, key, retired)
     codes = Codes(settings, sender)
+    passwords = Passwords(settings)
+    events = Outbox(outbox, "/services/identity")
     accounts = Accounts(
         settings=settings,
-        passwords=Passwords(settings),
-        tokens=tokens,
+        passwords=passwords,
         codes=codes,
         sender=sender,
-        outbox=Outbox(outbox, "/services/identity"),
+        outbox=events,
         calendar=WorkingCalendar(),
     )
+    sessions = Sessions(settings, passwords, tokens, codes, events, LockoutPolicy())
+    admin = AccountAdmin(passwords, events)
     verifier = JwksVerifier(
         settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, local_jwks=tokens.jwks
     )
-    return Container(settings, db, verifier, tokens, codes, accounts)
+    exam = exam_settings or ExamSettings()
+    return Container(
+        settings,
+        db,
+        verifier,
+        tokens,
+        codes,
+        accounts,
+        sessions,
+        admin,
+        exam_settings=exam,
+        exams=Exams(exam, events),
+        question_bank=QuestionBank(exam),
+    )
 
 
 def build_parts(container: Container) -> ServiceParts:
     settings = container.settings
+    sweeper = ExpiredAttemptSweeper(
+        container.db, container.exams, container.exam_settings.sweep_seconds
+    )
 
     def routes(app: FastAPI) -> None:
         @app.get("/.well-known/jwks.json", include_in_schema=False)
@@ -69,8 +104,10 @@ def build_parts(container: Container) -> ServiceParts:
         db=container.db,
         verifier=container.verifier,
         outbox=outbox,
-        register_grpc=register(container.db, container.accounts),
+        register_grpc=register(container.db, container.accounts, container.exams),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),
         routes=routes,
+        on_start=[sweeper.start],
+        on_stop=[sweeper.stop],
     )

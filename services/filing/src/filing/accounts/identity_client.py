@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import servicekit.rpc as rpc
 from contracts.gen.identity.v1 import accounts_pb2 as pb
 from contracts.gen.identity.v1 import accounts_pb2_grpc as pb_grpc
-from servicekit import rpc
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ from identity.accounts.models import Account
 REGISTERED = "identity.account.registered"
 APPROVED = "identity.account.approved"
 REJECTED = "identity.account.rejected"
+LOCKED = "identity.account.locked"
+IMPORTED = "identity.account.imported"
+DISABLED = "identity.account.disabled"
+ENABLED = "identity.account.enabled"
 
 
 def account_data(account: Account, **extra: Any) -> dict[str, Any]:

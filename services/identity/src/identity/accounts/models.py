@@ -41,6 +41,27 @@ class Account(Base):
     reviewed_by: Mapped[uuid.UUID | None] = mapped_column()
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # Sign-in lockout: failures inside the current window, and a lock that grows each time.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_window_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lock_level: Mapped[int] = mapped_column(default=0, server_default="0")
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LegacyImport(Base):
+    """One row of the old system's export that became an account (re-imports change nothing)."""
+
+    __tablename__ = "legacy_imports"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    enterprise_name: Mapped[str] = mapped_column(String(200))
+    liaison_name: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    imported_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class RefreshToken(Base):

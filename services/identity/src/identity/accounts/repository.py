@@ -22,12 +22,13 @@ async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Acco
     return list(await session.scalars(select(Account).where(Account.id.in_(ids))))
 
 
-async def by_username(session: AsyncSession, username: str) -> Account | None:
-    return await session.scalar(
-        select(Account).where(
-            or_(Account.username == username, Account.phone == username, Account.email == username)
-        )
+async def by_username(
+    session: AsyncSession, username: str, *, for_update: bool = False
+) -> Account | None:
+    query = select(Account).where(
+        or_(Account.username == username, Account.phone == username, Account.email == username)
     )
+    return await session.scalar(query.with_for_update() if for_update else query)
 
 
 async def exists_with(session: AsyncSession, *, phone: str | None, email: str | None) -> bool:

@@ -28,3 +28,10 @@ class AccountReview:
     account_id: uuid.UUID
     approve: bool
     reason: str | None
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    recipient: str  # the phone or e-mail the code was sent to
+    code: str
+    new_password: str

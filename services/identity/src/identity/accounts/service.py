@@ -1,35 +1,29 @@
-"""Account rules: registration, officer approval, sign-in and refresh-token sessions."""
+"""Account rules: registration and officer approval (sign-in is in sessions.py)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.accounts import events, repository
-from identity.accounts.models import Account, AccountStatus, RefreshToken
+from identity.accounts.models import Account, AccountStatus
 from identity.accounts.passwords import Passwords, check_policy
-from identity.accounts.schemas import AccountReview, Registration, Session
-from identity.accounts.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
+from identity.accounts.schemas import AccountReview, Registration
 from identity.config import IdentitySettings
-from identity.errors import AccountDisabled, AccountRejected, WrongCredentials
 from identity.verification.models import Channel, CodePurpose
 from identity.verification.senders import Sender
 from identity.verification.service import Codes, normalise_email, notify
 from servicekit.auth import Actor, Role
 from servicekit.calendar import CHINA_TZ, WorkingCalendar
-from servicekit.db import keep_on_error, utcnow
+from servicekit.db import utcnow
 from servicekit.errors import (
-    AccountPending,
     Conflict,
     FieldErrors,
     InvalidState,
     NotFound,
-    Unauthenticated,
     ValidationFailed,
 )
 from servicekit.outbox import Outbox
@@ -42,7 +36,6 @@ REVIEWERS = (Role.BRANCH_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
 class Accounts:
     settings: IdentitySettings
     passwords: Passwords
-    tokens: TokenIssuer
     codes: Codes
     sender: Sender
     outbox: Outbox
@@ -100,62 +93,6 @@ class Accounts:
         )
         return account
 
-    async def login(self, session: AsyncSession, username: str, password: str) -> Session:
-        account = await repository.by_username(session, username.strip().lower())
-        if account is None or not self.passwords.verify(account.password_hash, password):
-            raise WrongCredentials()
-        if account.status == AccountStatus.PENDING_APPROVAL:
-            raise AccountPending()
-        if account.status == AccountStatus.REJECTED:
-            raise AccountRejected()
-        if account.status == AccountStatus.DISABLED:
-            raise AccountDisabled()
-        if self.passwords.needs_rehash(account.password_hash):
-            account.password_hash = self.passwords.hash(password)
-        return await self._open_session(session, account, family_id=uuid.uuid4())
-
-    async def refresh(self, session: AsyncSession, refresh_token: str) -> Session:
-        """Rotates the refresh token. Presenting a used one revokes the whole family."""
-        stored = await repository.refresh_token(session, hash_refresh_token(refresh_token))
-        now = utcnow()
-        if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
-            raise Unauthenticated()
-        if stored.used_at is not None:
-            await _revoke_family(session, stored.family_id)
-            keep_on_error(session)
-            raise Unauthenticated()
-        account = await repository.get(session, stored.account_id)
-        if account is None or account.status != AccountStatus.ACTIVE:
-            raise Unauthenticated()
-        stored.used_at = now
-        return await self._open_session(session, account, family_id=stored.family_id)
-
-    async def logout(self, session: AsyncSession, refresh_token: str) -> bool:
-        stored = await repository.refresh_token(session, hash_refresh_token(refresh_token))
-        if stored is None:
-            return False
-        await _revoke_family(session, stored.family_id)
-        return True
-
-    async def _open_session(
-        self, session: AsyncSession, account: Account, family_id: uuid.UUID
-    ) -> Session:
-        token, token_hash = new_refresh_token()
-        session.add(
-            RefreshToken(
-                account_id=account.id,
-                family_id=family_id,
-                token_hash=token_hash,
-                expires_at=utcnow() + timedelta(days=self.settings.refresh_token_days),
-            )
-        )
-        return Session(
-            access_token=self.tokens.access_token(account),
-            refresh_token=token,
-            expires_in=self.tokens.access_token_seconds,
-            account=account,
-        )
-
     async def pending(
         self, session: AsyncSession, actor: Actor, offset: int, limit: int
     ) -> tuple[list[Account], int]:
@@ -206,11 +143,3 @@ class Accounts:
         if account is None:
             raise NotFound()
         return account
-
-
-async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )

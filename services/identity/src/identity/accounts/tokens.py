@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from identity.accounts.models import Account
 from identity.config import IdentitySettings
@@ -18,12 +18,19 @@ from servicekit.keys import public_key_text, thumbprint
 
 
 class TokenIssuer:
-    def __init__(self, settings: IdentitySettings, key: Ed25519PrivateKey) -> None:
+    def __init__(
+        self,
+        settings: IdentitySettings,
+        key: Ed25519PrivateKey,
+        retired: list[Ed25519PublicKey] | None = None,
+    ) -> None:
+        """Signs with `key`; the JWKS also lists `retired` keys so that tokens they signed
+        stay valid until they expire."""
         self.settings = settings
         self._key = key
-        self._public_x = public_key_text(key.public_key())
         # RFC 7638 thumbprint as key id, so a rotated key gets a new kid by itself.
         self.key_id = thumbprint(key.public_key())
+        self._published = [key.public_key(), *(retired or [])]
 
     @property
     def access_token_seconds(self) -> int:
@@ -41,6 +48,7 @@ class TokenIssuer:
             "name": account.name,
             "roles": list(account.roles),
             "districts": list(account.districts or []),
+            "pcr": account.password_change_required,
         }
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.key_id})
 
@@ -50,11 +58,12 @@ class TokenIssuer:
                 {
                     "kty": "OKP",
                     "crv": "Ed25519",
-                    "x": self._public_x,
-                    "kid": self.key_id,
+                    "x": public_key_text(public),
+                    "kid": thumbprint(public),
                     "use": "sig",
                     "alg": "EdDSA",
                 }
+                for public in self._published
             ]
         }
 

@@ -8,7 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from identity.accounts.schemas import AccountReview, Registration, Session
+from identity.graphql.account_admin import AccountMutations
 from identity.graphql.context import IdentityContext
+from identity.graphql.exam_schema import ExamDevQuery, ExamMutation, ExamQuery
 from identity.graphql.types import (
     Account,
     AccountConnection,
@@ -29,10 +31,10 @@ Ctx = Info[IdentityContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(ExamQuery):
     @strawberry.field(description="The signed-in account")
     async def me(self, info: Ctx) -> Account:
-        actor = await info.context.actor()
+        actor = await info.context.actor(allow_password_change=True)
         model = await info.context.accounts.load(actor.account_id)
         if model is None:
             raise NotFound()
@@ -51,7 +53,7 @@ class Query:
 
 
 @strawberry.type
-class DevQuery(Query):
+class DevQuery(Query, ExamDevQuery):
     @strawberry.field(description="Dev mode only: messages the console senders sent, newest first")
     async def dev_messages(self, info: Ctx, recipient: str) -> list[DevMessage]:
         async with info.context.container.db.unit_of_work() as session:
@@ -70,16 +72,21 @@ class DevQuery(Query):
 
 
 @strawberry.type
-class Mutation:
+class Mutation(AccountMutations, ExamMutation):
     @strawberry.mutation(description="Sends a 6-digit code by SMS or e-mail")
     async def request_verification_code(
         self, info: Ctx, channel: Channel, recipient: str, purpose: CodePurpose
     ) -> bool:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            await container.codes.request(
-                session, channel, recipient, purpose, info.context.client_ip
-            )
+            if purpose == CodePurpose.RESET_PASSWORD:
+                await container.sessions.request_reset_code(
+                    session, channel, recipient, info.context.client_ip
+                )
+            else:
+                await container.codes.request(
+                    session, channel, recipient, purpose, info.context.client_ip
+                )
         return True
 
     @strawberry.mutation(description="Creates an account waiting for officer approval")
@@ -100,21 +107,21 @@ class Mutation:
     async def login(self, info: Ctx, username: str, password: str) -> AuthPayload:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            result = await container.accounts.login(session, username, password)
+            result = await container.sessions.login(session, username, password)
         return _payload(result)
 
     @strawberry.mutation
     async def refresh_session(self, info: Ctx, refresh_token: str) -> AuthPayload:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            result = await container.accounts.refresh(session, refresh_token)
+            result = await container.sessions.refresh(session, refresh_token)
         return _payload(result)
 
     @strawberry.mutation
     async def logout(self, info: Ctx, refresh_token: str) -> bool:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            return await container.accounts.logout(session, refresh_token)
+            return await container.sessions.logout(session, refresh_token)
 
     @strawberry.mutation(description="Officers: approve or reject a pending account")
     async def review_account(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 import strawberry
 from strawberry.types import Info
@@ -72,7 +72,7 @@ class Account:
         return None if model is None else cls.from_model(model, viewer)
 
 
-AccountConnection = Connection[Account]
+AccountConnection: TypeAlias = Connection[Account]
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from contracts.gen.identity.v1 import accounts_pb2 as pb
 from contracts.gen.identity.v1 import accounts_pb2_grpc as pb_grpc
 from identity.accounts.models import Account, AccountStatus
 from identity.accounts.service import Accounts
+from identity.exam.service import Exams
 from servicekit.db import Database
 
 STATUS = {
@@ -34,9 +35,10 @@ def account_message(account: Account) -> pb.Account:
 
 
 class AccountsServicer(pb_grpc.AccountsServicer):
-    def __init__(self, db: Database, accounts: Accounts) -> None:
+    def __init__(self, db: Database, accounts: Accounts, exams: Exams) -> None:
         self.db = db
         self.accounts = accounts
+        self.exams = exams
 
     async def GetAccount(
         self, request: pb.GetAccountRequest, context: grpc.aio.ServicerContext
@@ -50,17 +52,21 @@ class AccountsServicer(pb_grpc.AccountsServicer):
     ) -> pb.ExamStatus:
         async with self.db.unit_of_work() as session:
             account = await self.accounts.get(session, request.account_id)
-        passed_at = account.exam_passed_at
+            status = await self.exams.status(session, account)
+        passed_at = status.passed_at
         return pb.ExamStatus(
             account_id=str(account.id),
             passed=passed_at is not None,
+            best_score=status.best_score or 0,
             passed_at=passed_at.isoformat() if passed_at else "",
         )
 
 
-def register(db: Database, accounts: Accounts) -> Callable[[grpc.aio.Server], Iterable[str]]:
+def register(
+    db: Database, accounts: Accounts, exams: Exams
+) -> Callable[[grpc.aio.Server], Iterable[str]]:
     def add(server: grpc.aio.Server) -> Iterable[str]:
-        pb_grpc.add_AccountsServicer_to_server(AccountsServicer(db, accounts), server)
+        pb_grpc.add_AccountsServicer_to_server(AccountsServicer(db, accounts, exams), server)
         return [pb.DESCRIPTOR.services_by_name["Accounts"].full_name]
 
     return add

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 from typing import Protocol
 
+import aiosmtplib
+
+from identity.config import IdentitySettings
 from identity.verification.models import Channel
 
 log = logging.getLogger(__name__)
@@ -20,3 +24,42 @@ class ConsoleSender:
 
     async def send(self, channel: Channel, recipient: str, text: str) -> None:
         log.info("console %s to %s: %s", channel.value, recipient, text)
+
+
+class SmtpSender:
+    """E-mail through an SMTP server (aiosmtplib)."""
+
+    def __init__(self, settings: IdentitySettings) -> None:
+        self.settings = settings
+
+    async def send(self, channel: Channel, recipient: str, text: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.smtp_sender
+        message["To"] = recipient
+        message["Subject"] = "涉外单位服务平台通知"
+        message.set_content(text)
+        assert self.settings.smtp_host is not None
+        await aiosmtplib.send(
+            message,
+            hostname=self.settings.smtp_host,
+            port=self.settings.smtp_port,
+            username=self.settings.smtp_username,
+            password=self.settings.smtp_password,
+            start_tls=self.settings.smtp_starttls,
+            timeout=10,
+        )
+
+
+class RoutingSender:
+    """SMS and e-mail each to their own sender."""
+
+    def __init__(self, sms: Sender, email: Sender) -> None:
+        self._by_channel = {Channel.SMS: sms, Channel.EMAIL: email}
+
+    async def send(self, channel: Channel, recipient: str, text: str) -> None:
+        await self._by_channel[channel].send(channel, recipient, text)
+
+
+def build_sender(settings: IdentitySettings) -> Sender:
+    console = ConsoleSender()
+    return RoutingSender(sms=console, email=SmtpSender(settings) if settings.smtp_host else console)

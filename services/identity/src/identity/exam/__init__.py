@@ -1,0 +1,1 @@
+"""The liaison exam: question bank, attempts, scoring (DOMAIN.md §2)."""
