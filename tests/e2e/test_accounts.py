@@ -95,3 +95,42 @@ async def test_a_liaison_cannot_call_officer_operations(gateway: httpx.AsyncClie
         'mutation { disableAccount(id: "00000000-0000-0000-0000-000000000000", reason: "x") { id } }',
     ):
         assert error_code(await ask(gateway, operation, token=token)) == "FORBIDDEN", operation
+
+
+START = "mutation { startExam { id deadline questions { id kind options { key } } } }"
+SAVE = """mutation($a: ID!, $q: ID!, $x: [String!]!) {
+  saveExamAnswer(attemptId: $a, questionId: $q, answer: $x) }"""
+SUBMIT = "mutation($a: ID!) { submitExam(attemptId: $a) { score passed passMark } }"
+KEYS = "query($a: ID!) { devExamAnswers(attemptId: $a) { questionId answer } }"
+
+
+async def take_exam(gateway: httpx.AsyncClient, token: str, *, right: bool) -> dict[str, object]:
+    attempt = (await ask(gateway, START, token=token))["data"]["startExam"]
+    keys = {
+        k["questionId"]: k["answer"]
+        for k in (await ask(gateway, KEYS, {"a": attempt["id"]}, token))["data"]["devExamAnswers"]
+    }
+    for question in attempt["questions"]:
+        answer = keys[question["id"]]
+        if not right:  # a wrong option, or for "all of the above" one key too few
+            wrong = [o["key"] for o in question["options"] if o["key"] not in answer]
+            answer = wrong[:1] or answer[:-1]
+        saved = await ask(
+            gateway, SAVE, {"a": attempt["id"], "q": question["id"], "x": answer}, token
+        )
+        assert saved["data"]["saveExamAnswer"] is True
+    return dict((await ask(gateway, SUBMIT, {"a": attempt["id"]}, token))["data"]["submitExam"])
+
+
+async def test_a_liaison_fails_then_passes_the_exam(gateway: httpx.AsyncClient) -> None:
+    _, token = await signed_up_and_approved(gateway)
+    failed = await take_exam(gateway, token, right=False)
+    assert failed == {"score": 0, "passed": False, "passMark": 90}
+    assert (await ask(gateway, "{ me { examPassed } }", token=token))["data"]["me"][
+        "examPassed"
+    ] is False
+    passed = await take_exam(gateway, token, right=True)
+    assert passed == {"score": 100, "passed": True, "passMark": 90}
+    assert (await ask(gateway, "{ me { examPassed } }", token=token))["data"]["me"][
+        "examPassed"
+    ] is True
