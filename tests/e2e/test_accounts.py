@@ -134,3 +134,18 @@ async def test_a_liaison_fails_then_passes_the_exam(gateway: httpx.AsyncClient) 
     assert (await ask(gateway, "{ me { examPassed } }", token=token))["data"]["me"][
         "examPassed"
     ] is True
+
+
+async def test_the_question_bank_study_pdf_is_rendered_once_per_bank_edition(
+    gateway: httpx.AsyncClient,
+) -> None:
+    _, token = await signed_up_and_approved(gateway)
+    query = "{ questionBankDocument { id kind title revision sha256 url } }"
+    first = (await ask(gateway, query, token=token))["data"]["questionBankDocument"]
+    assert first["kind"] == "QUESTION_BANK_STUDY"
+    assert first["title"].startswith("外管联络员考试题库")
+    again = (await ask(gateway, query, token=token))["data"]["questionBankDocument"]
+    assert again == first  # the same bank: the same stored PDF
+    pdf = await gateway.get(first["url"], headers={"authorization": f"Bearer {token}"})
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")

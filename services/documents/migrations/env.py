@@ -1,3 +1,4 @@
+import documents.attachments.models
 import documents.generated.models
 import documents.verification.models  # noqa: F401
 from documents.config import DocumentsSettings

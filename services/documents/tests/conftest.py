@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import pytest
 
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
-from devstack.infra import Broker, Postgres, free_port
+from devstack.infra import Broker, Postgres, die_with_parent, free_port, wait_for_port
 from devstack.testing import TestIssuer, migrated_database, running
+from documents.attachments.scanning import CLEAN, ScanResult
 from documents.config import DocumentsSettings
 from documents.generated.schemas import StoredDocument
 from documents.inject import Container, build_container, build_parts
@@ -20,6 +23,21 @@ from servicekit.runtime import build_app
 from servicekit.settings import KafkaSettings
 
 PUBLIC_URL = "http://documents.test"
+# What the scanner double flags (the marker of the EICAR anti-virus test file).
+VIRUS_MARKER = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
+
+
+class MarkerScanner:
+    """Virus-scanner double: flags any file that contains the EICAR test marker."""
+
+    def __init__(self) -> None:
+        self.scanned = 0
+
+    async def scan(self, content: bytes) -> ScanResult:
+        self.scanned += 1
+        if VIRUS_MARKER in content:
+            return ScanResult(is_clean=False, threat="Eicar-Test-Signature")
+        return CLEAN
 
 
 class FilingDouble(pb_grpc.EnterprisesServicer):
@@ -123,6 +141,26 @@ async def documents(
     documents_settings: DocumentsSettings, filing: tuple[FilingDouble, str]
 ) -> AsyncIterator[Service]:
     container = build_container(documents_settings)
+    container.attachments.scanner = MarkerScanner()
     app = build_app(build_parts(container))
     async with running(app) as client:
         yield Service(client, container, documents_settings, filing[0])
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(test_var: Path) -> Iterator[str]:
+    """A real S3 API server process (moto in server mode) on a free loopback port."""
+    port = free_port()
+    with (test_var / "moto-s3.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # never outlives a killed test run
+        )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

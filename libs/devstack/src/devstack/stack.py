@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[4]
 SERVICES = ["identity", "filing", "personnel", "booking", "documents"]
 # Which gRPC servers each service calls (env <SERVICE>_<PEER>_GRPC_TARGET).
 GRPC_PEERS = {
-    "identity": [],
+    "identity": ["documents"],
     "filing": ["identity"],
     "personnel": ["filing"],
     "booking": ["filing", "personnel"],

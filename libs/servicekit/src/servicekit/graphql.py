@@ -129,10 +129,12 @@ class SubgraphSchema(strawberry.federation.Schema):
     ) -> None:
         for error in errors:
             original = error.original_error
-            code = original.code.value if isinstance(original, AppError) else None
-            if code is None and original is None:
-                code = "GRAPHQL_VALIDATION"
-            log.info("graphql error %s at %s: %s", code or "INTERNAL", error.path, error.message)
+            if isinstance(original, AppError):
+                code, text = original.code.value, original.message.en
+            else:
+                code = "GRAPHQL_VALIDATION" if original is None else "INTERNAL"
+                text = error.message
+            log.info("graphql error %s at %s: %s", code, error.path, text)
 
 
 # --- Relay-style connections -------------------------------------------------------------

@@ -1,9 +1,10 @@
 """File storage behind a small interface, content-addressed by sha256.
 
-`LocalStorage` keeps files under a directory (dev, tests, single host); an S3-compatible
-implementation of the same interface serves production. A file is written before the database
-transaction that refers to it commits; if that transaction rolls back, the file stays behind
-unreferenced, which is harmless (same content, same key) and left to a later clean-up.
+`LocalStorage` keeps files under a directory (dev, tests, single host); `S3Storage`
+(documents.storage_s3) keeps them in an S3-compatible bucket (production). A file is written
+before the database transaction that refers to it commits; if that transaction rolls back, the
+file stays behind unreferenced, which is harmless (same content, same key) and left to a later
+clean-up.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import hashlib
 import os
 import re
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 _KEY = re.compile(r"^sha256/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
+CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,24 @@ class Storage(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
+    async def open(self, key: str) -> AsyncIterator[bytes]:
+        """The file in chunks, for streaming. Raises FileNotFoundError (before the first chunk)
+        when it is missing."""
+        ...
+
+    async def close(self) -> None: ...
+
 
 def key_for(sha256: str) -> str:
     return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def check_key(key: str) -> str:
+    """Only keys this module makes are used, so no key can point outside the store."""
+    match = _KEY.match(key)
+    if match is None or match.group(3)[:4] != match.group(1) + match.group(2):
+        raise ValueError(f"not a storage key: {key!r}")
+    return key
 
 
 class LocalStorage:
@@ -42,10 +60,7 @@ class LocalStorage:
         self.root = root
 
     def _path(self, key: str) -> Path:
-        match = _KEY.match(key)
-        if match is None or match.group(3)[:4] != match.group(1) + match.group(2):
-            raise ValueError(f"not a storage key: {key!r}")
-        return self.root / key
+        return self.root / check_key(key)
 
     async def put(self, content: bytes) -> StoredFile:
         digest = hashlib.sha256(content).hexdigest()
@@ -65,3 +80,18 @@ class LocalStorage:
     async def get(self, key: str) -> bytes:
         """Raises FileNotFoundError when the file is missing."""
         return await asyncio.to_thread(self._path(key).read_bytes)
+
+    async def open(self, key: str) -> AsyncIterator[bytes]:
+        handle = await asyncio.to_thread(self._path(key).open, "rb")
+        return _chunks(handle)
+
+    async def close(self) -> None:
+        return None
+
+
+async def _chunks(handle: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await asyncio.to_thread(handle.read, CHUNK_BYTES):
+            yield chunk
+    finally:
+        handle.close()

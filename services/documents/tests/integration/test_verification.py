@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import uuid
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import grpc
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
@@ -89,17 +87,20 @@ async def test_forged_tokens_are_not_genuine_and_never_an_error(
     stored = await documents.store()
     signer = documents.container.verifications.signer
     claims = claims_of(stored.token)
-    segment, signature = stored.token.split(".")
-    payload = json.loads(base64.urlsafe_b64decode(segment + "=="))
-    tampered = base64.urlsafe_b64encode(json.dumps({**payload, "rev": 9}).encode())
+    raw = base64.urlsafe_b64decode(stored.token + "==")
     stranger = tokens.Signer(Ed25519PrivateKey.generate())
+
+    def flipped(offset: int) -> str:
+        changed = bytearray(raw)
+        changed[offset] ^= 0x01
+        return base64.urlsafe_b64encode(bytes(changed)).rstrip(b"=").decode()
+
     forgeries = {
         "garbage": "not-a-token",
         "empty": "",
-        "tampered payload": f"{tampered.rstrip(b'=').decode()}.{signature}",
-        "tampered signature": f"{segment}.{signature[:10]}{'B' if signature[10] == 'A' else 'A'}"
-        f"{signature[11:]}",
-        "unknown key": stranger.encode(replace(claims, key_id=stranger.key_id)),
+        "tampered revision": flipped(26),
+        "tampered signature": flipped(70),
+        "unknown key": stranger.encode(claims),
         # Signed with the real key: a document that does not exist, and one whose content differs.
         "no such document": signer.encode(replace(claims, document_id=uuid.uuid4())),
         "other content": signer.encode(replace(claims, content_hash="0" * 16)),
@@ -200,7 +201,7 @@ async def test_tokens_signed_before_a_key_rotation_still_verify(
     assert (await verify(documents, stored.token))["genuine"] is True
 
 
-async def test_grpc_verify_token_matches_graphql_and_render_is_unimplemented(
+async def test_grpc_verify_token_matches_graphql(
     documents: Service,
 ) -> None:
     stored = await documents.store()
@@ -216,14 +217,6 @@ async def test_grpc_verify_token_matches_graphql_and_render_is_unimplemented(
         assert not forged.genuine
         assert not forged.current
         assert forged.kind == ""
-        for call, request in (
-            (stub.Render, pb.RenderRequest(kind="X")),
-            (stub.GetAttachment, pb.GetAttachmentRequest(attachment_id="1")),
-        ):
-            with pytest.raises(grpc.aio.AioRpcError) as raised:
-                await call(request, timeout=5)
-            assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
-            assert "not available yet" in (raised.value.details() or "")
     logged = await log_of(documents, stored.token)
     assert len(logged) == 1
     assert logged[0].client_ip == "127.0.0.1"

@@ -31,6 +31,7 @@ class IdentitySettings(ServiceSettings):
     # Secret mixed into stored verification-code hashes (a 6-digit code alone is guessable).
     code_hash_secret: str = "change-me-in-production"
     approval_working_hours: float = 3.0
+    documents_grpc_target: str = "127.0.0.1:50055"  # renders the question bank study PDF
     # E-mail: SMTP when a host is set, else the console sender (dev).
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+import servicekit.rpc as rpc
+from contracts.gen.documents.v1.documents_pb2_grpc import DocumentsStub
 from identity.accounts.admin import AccountAdmin
 from identity.accounts.lockout import LockoutPolicy
 from identity.accounts.passwords import Passwords
@@ -17,6 +19,7 @@ from identity.db import outbox
 from identity.exam.config import ExamSettings
 from identity.exam.questions import QuestionBank
 from identity.exam.service import Exams
+from identity.exam.study import StudyDocuments
 from identity.exam.sweeper import ExpiredAttemptSweeper
 from identity.graphql.context import IdentityContext
 from identity.graphql.schema import build_schema
@@ -44,6 +47,7 @@ class Container:
     exam_settings: ExamSettings
     exams: Exams
     question_bank: QuestionBank
+    study: StudyDocuments
 
 
 def build_container(
@@ -84,6 +88,11 @@ def build_container(
         exam_settings=exam,
         exams=Exams(exam, events),
         question_bank=QuestionBank(exam),
+        study=StudyDocuments(
+            exam,
+            rpc.LazyStub(settings.documents_grpc_target, DocumentsStub),
+            settings.grpc_deadline_seconds,
+        ),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from documents.graphql.attachment import Attachment
+from documents.graphql.attachment_operations import AttachmentMutations, AttachmentQueries
 from documents.graphql.context import DocumentsContext
 from documents.graphql.types import Document, DocumentVerification
 from servicekit.graphql import SubgraphSchema
@@ -13,7 +15,7 @@ Ctx = Info[DocumentsContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(AttachmentQueries):
     @strawberry.field(description="Public, no sign-in: checks the token of a document's QR code")
     async def verify_document(self, info: Ctx, token: str) -> DocumentVerification:
         container = info.context.container
@@ -26,6 +28,11 @@ class Query:
         return await Document.load(info, str(id))
 
 
+@strawberry.type
+class Mutation(AttachmentMutations):
+    pass
+
+
 def build_schema(*, dev: bool) -> SubgraphSchema:
     """`dev` is part of every service's schema factory; documents has no dev-only fields."""
-    return SubgraphSchema(query=Query, types=[Document])
+    return SubgraphSchema(query=Query, mutation=Mutation, types=[Document, Attachment])

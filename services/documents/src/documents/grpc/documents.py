@@ -1,20 +1,23 @@
-"""documents.v1.Documents: thin servicer over the verification service layer.
-
-`Render` and `GetAttachment` belong to later issues (PDF templates, attachment uploads) and
-answer UNIMPLEMENTED until then.
-"""
+"""documents.v1.Documents: thin servicer over the rendering, attachment and verification
+service layers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 
 import grpc
 
 from contracts.gen.documents.v1 import documents_pb2 as pb
 from contracts.gen.documents.v1 import documents_pb2_grpc as pb_grpc
+from documents.attachments.service import Attachments
+from documents.rendering.service import Renderer, RenderRequest
 from documents.verification.schemas import Client
 from documents.verification.service import Verifications
 from servicekit.db import Database
+from servicekit.errors import ValidationFailed
+
+MAX_FIELD_ERRORS = 50  # the details travel in a header
 
 
 def _client(context: grpc.aio.ServicerContext) -> Client:
@@ -28,9 +31,18 @@ def _client(context: grpc.aio.ServicerContext) -> Client:
 
 
 class DocumentsServicer(pb_grpc.DocumentsServicer):
-    def __init__(self, db: Database, verifications: Verifications) -> None:
+    def __init__(
+        self,
+        db: Database,
+        verifications: Verifications,
+        *,
+        attachments: Attachments,
+        renderer: Renderer,
+    ) -> None:
         self.db = db
         self.verifications = verifications
+        self.attachments = attachments
+        self.renderer = renderer
 
     async def VerifyToken(
         self, request: pb.VerifyTokenRequest, context: grpc.aio.ServicerContext
@@ -49,27 +61,66 @@ class DocumentsServicer(pb_grpc.DocumentsServicer):
     async def Render(
         self, request: pb.RenderRequest, context: grpc.aio.ServicerContext
     ) -> pb.Document:
-        await context.abort(
-            grpc.StatusCode.UNIMPLEMENTED,
-            "Render is not available yet: document templates are not built",
+        """The stored document of kind/subject/revision, rendered on the first call. Bad data
+        is INVALID_ARGUMENT with every field error in the details (JSON: code, message, fields
+        of path and message), which servicekit's interceptor would reduce to one message."""
+        render = RenderRequest(
+            kind=request.kind,
+            subject_id=request.subject_id,
+            revision=request.revision,
+            data_json=request.data_json,
+            owner_enterprise_id=request.owner_enterprise_id or None,
         )
-        raise AssertionError("abort raises")
+        try:
+            stored = await self.renderer.render(render)
+        except ValidationFailed as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, _validation_details(exc))
+            raise AssertionError("abort raises") from exc
+        document = stored.document
+        return pb.Document(
+            id=str(document.id),
+            kind=document.kind,
+            title=document.title,
+            sha256=document.sha256,
+            revision=document.revision,
+            created_at=document.created_at.isoformat(),
+        )
 
     async def GetAttachment(
         self, request: pb.GetAttachmentRequest, context: grpc.aio.ServicerContext
     ) -> pb.Attachment:
-        await context.abort(
-            grpc.StatusCode.UNIMPLEMENTED,
-            "GetAttachment is not available yet: attachment uploads are not built",
+        """Metadata and owner of an attachment (NOT_FOUND for an unknown id). Callers are
+        services, which apply their own rules (e.g. filing: only its enterprise's files)."""
+        async with self.db.unit_of_work() as session:
+            attachment = await self.attachments.for_service(session, request.attachment_id)
+        return pb.Attachment(
+            id=str(attachment.id),
+            kind=attachment.kind,
+            file_name=attachment.file_name,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            owner_enterprise_id=attachment.owner_enterprise_id or "",
         )
-        raise AssertionError("abort raises")
+
+
+def _validation_details(error: ValidationFailed) -> str:
+    fields = [
+        {"path": field.path, "message": field.message.en, "messageZh": field.message.zh}
+        for field in error.fields[:MAX_FIELD_ERRORS]
+    ]
+    return json.dumps(
+        {"code": error.code.value, "message": error.message.en, "fields": fields},
+        ensure_ascii=False,
+    )
 
 
 def register(
-    db: Database, verifications: Verifications
+    db: Database, verifications: Verifications, *, attachments: Attachments, renderer: Renderer
 ) -> Callable[[grpc.aio.Server], Iterable[str]]:
     def add(server: grpc.aio.Server) -> Iterable[str]:
-        pb_grpc.add_DocumentsServicer_to_server(DocumentsServicer(db, verifications), server)
+        servicer = DocumentsServicer(db, verifications, attachments=attachments, renderer=renderer)
+        pb_grpc.add_DocumentsServicer_to_server(servicer, server)
         return [pb.DESCRIPTOR.services_by_name["Documents"].full_name]
 
     return add

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.verification.models import SigningKey, VerificationLog
 
 
-async def signing_key(session: AsyncSession, key_id: str) -> SigningKey | None:
-    return await session.get(SigningKey, key_id)
+async def signing_keys_with_prefix(session: AsyncSession, prefix: str) -> list[SigningKey]:
+    query = select(SigningKey).where(SigningKey.key_id.startswith(prefix, autoescape=True))
+    return list(await session.scalars(query))
 
 
 async def register_key(session: AsyncSession, key_id: str, public_key: str) -> None:

@@ -1,19 +1,25 @@
-"""Verification tokens printed as QR codes: `<base64url(payload JSON)>.<base64url(signature)>`.
+"""Verification tokens printed as QR codes: one base64url string of 103 bytes (138 characters),
+short enough for a small, reliably scanned code.
 
-The payload is `{v, kid, doc, kind, sub, rev, h, iat}`; the Ed25519 signature covers the first
-segment exactly as transmitted. Pure functions only: finding keys and documents is the service's.
+    version (1) | key id prefix (6) | document id (16) | revision (4, big-endian)
+    | content hash prefix (8) | issued at (4, Unix seconds) | Ed25519 signature (64)
+
+The signature covers the 39 bytes before it. The key id prefix is the first 6 bytes of the
+signing key's RFC 7638 thumbprint (its first 8 base64url characters), enough to pick the key
+out of the few ever used. Kind and subject are not carried: the document row the token names
+has them, and a token only verifies when that row's revision and content hash match it.
+Pure functions only: finding keys and documents is the service's.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
+import struct
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -21,8 +27,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from servicekit.keys import b64url, thumbprint
 
 VERSION = 1
-HASH_PREFIX_LENGTH = 16
+KEY_PREFIX_BYTES = 6
+KEY_PREFIX_LENGTH = 8  # base64url characters of the thumbprint: exactly 6 bytes
+HASH_PREFIX_LENGTH = 16  # hex characters: 8 bytes
 MAX_INT32 = 2**31 - 1
+_LAYOUT = struct.Struct(f">B{KEY_PREFIX_BYTES}s16sI8sI")
+SIGNATURE_BYTES = 64
+TOKEN_BYTES = _LAYOUT.size + SIGNATURE_BYTES
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEX_PREFIX = re.compile(rf"^[0-9a-f]{{{HASH_PREFIX_LENGTH}}}$")
 
@@ -50,56 +61,25 @@ def content_hash(sha256_hex: str) -> str:
     return sha256_hex[:HASH_PREFIX_LENGTH]
 
 
+def key_prefix(key_id: str) -> str:
+    """The part of a key id (thumbprint) a token carries."""
+    return key_id[:KEY_PREFIX_LENGTH]
+
+
 @dataclass(frozen=True)
 class TokenClaims:
-    key_id: str
     document_id: uuid.UUID
-    kind: str
-    subject_id: str
     revision: int
-    content_hash: str
+    content_hash: str  # HASH_PREFIX_LENGTH hex characters
     issued_at: int  # Unix seconds
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "v": VERSION,
-            "kid": self.key_id,
-            "doc": str(self.document_id),
-            "kind": self.kind,
-            "sub": self.subject_id,
-            "rev": self.revision,
-            "h": self.content_hash,
-            "iat": self.issued_at,
-        }
-
-    @classmethod
-    def from_payload(cls, payload: Any) -> TokenClaims | None:
-        """None unless every field is present with the right type."""
-        if not isinstance(payload, dict) or payload.get("v") != VERSION:
-            return None
-        texts = [payload.get(name) for name in ("kid", "doc", "kind", "sub", "h")]
-        numbers = [payload.get(name) for name in ("rev", "iat")]
-        if not all(isinstance(value, str) and value for value in texts):
-            return None
-        if not all(isinstance(value, int) and not isinstance(value, bool) for value in numbers):
-            return None
-        if not (1 <= payload["rev"] <= MAX_INT32 and 0 <= payload["iat"] <= MAX_INT32 * 2):
-            return None
-        if not _HEX_PREFIX.match(payload["h"]):
-            return None
-        try:
-            document_id = uuid.UUID(payload["doc"])
-        except ValueError:
-            return None
-        return cls(
-            key_id=payload["kid"],
-            document_id=document_id,
-            kind=payload["kind"],
-            subject_id=payload["sub"],
-            revision=payload["rev"],
-            content_hash=payload["h"],
-            issued_at=payload["iat"],
-        )
+    def __post_init__(self) -> None:
+        if not 1 <= self.revision <= MAX_INT32:
+            raise ValueError("revision out of range")
+        if not 0 <= self.issued_at < 2**32:
+            raise ValueError("issued_at out of range")
+        if not _HEX_PREFIX.match(self.content_hash):
+            raise ValueError("content_hash must be 16 lowercase hex characters")
 
 
 class Signer:
@@ -109,19 +89,25 @@ class Signer:
         self._private_key = private_key
         self.public_key = private_key.public_key()
         self.key_id = thumbprint(self.public_key)
+        self.key_prefix = key_prefix(self.key_id)
 
     def encode(self, claims: TokenClaims) -> str:
-        if claims.key_id != self.key_id:
-            raise ValueError("claims name another signing key")
-        payload = json.dumps(claims.to_payload(), separators=(",", ":"), ensure_ascii=False)
-        segment = b64url(payload.encode("utf-8"))
-        return f"{segment}.{b64url(self._private_key.sign(segment.encode('ascii')))}"
+        signing_input = _LAYOUT.pack(
+            VERSION,
+            b64url_decode(self.key_prefix),
+            claims.document_id.bytes,
+            claims.revision,
+            bytes.fromhex(claims.content_hash),
+            claims.issued_at,
+        )
+        return b64url(signing_input + self._private_key.sign(signing_input))
 
 
 @dataclass(frozen=True)
 class SignedToken:
     """A token that parsed; its signature is not checked yet."""
 
+    key_prefix: str
     claims: TokenClaims
     signing_input: bytes
     signature: bytes
@@ -138,18 +124,21 @@ def parse(token: str, *, max_length: int = 1024) -> SignedToken | None:
     """None for anything that is not a well-formed token."""
     if len(token) > max_length:
         return None
-    segment, dot, signature_text = token.partition(".")
-    if not dot:
+    try:
+        raw = b64url_decode(token)
+    except ValueError:
+        return None
+    if len(raw) != TOKEN_BYTES:
+        return None
+    signing_input, signature = raw[: _LAYOUT.size], raw[_LAYOUT.size :]
+    version, prefix, document, revision, digest, issued_at = _LAYOUT.unpack(signing_input)
+    if version != VERSION:
         return None
     try:
-        payload = json.loads(b64url_decode(segment).decode("utf-8"))
-        signature = b64url_decode(signature_text)
-    except (ValueError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+        claims = TokenClaims(uuid.UUID(bytes=document), revision, digest.hex(), issued_at)
+    except ValueError:
         return None
-    claims = TokenClaims.from_payload(payload)
-    if claims is None or len(signature) != 64:
-        return None
-    return SignedToken(claims=claims, signing_input=segment.encode("ascii"), signature=signature)
+    return SignedToken(b64url(prefix), claims, signing_input, signature)
 
 
 def decode(token: str, keys: Mapping[str, Ed25519PublicKey]) -> TokenClaims | None:
@@ -157,7 +146,7 @@ def decode(token: str, keys: Mapping[str, Ed25519PublicKey]) -> TokenClaims | No
     signed = parse(token)
     if signed is None:
         return None
-    key = keys.get(signed.claims.key_id)
-    if key is None or not signed.is_signed_by(key):
-        return None
-    return signed.claims
+    for key_id, key in keys.items():
+        if key_prefix(key_id) == signed.key_prefix and signed.is_signed_by(key):
+            return signed.claims
+    return None

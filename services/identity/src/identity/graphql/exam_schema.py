@@ -20,6 +20,7 @@ from identity.graphql.exam_types import (
     QuestionImportReport,
     QuestionInput,
 )
+from identity.graphql.types import Document
 from servicekit.db import utcnow
 from servicekit.graphql import connection_of, page_of
 
@@ -28,6 +29,14 @@ Ctx = Info[IdentityContext, None]
 
 @strawberry.type
 class ExamQuery:
+    @strawberry.field(description="The question bank as a study PDF (导出题库/资料)")
+    async def question_bank_document(self, info: Ctx) -> Document:
+        actor = await info.context.actor()
+        container = info.context.container
+        async with container.db.unit_of_work() as session:
+            document_id = await container.study.current(session, actor)
+        return Document(id=strawberry.ID(document_id))
+
     @strawberry.field(description="How papers are drawn and scored")
     async def exam_rules(self, info: Ctx) -> ExamRules:
         await info.context.actor()

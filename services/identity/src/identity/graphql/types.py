@@ -4,6 +4,8 @@ from datetime import datetime
 from typing import Annotated, TypeAlias
 
 import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from identity.accounts.models import Account as AccountModel
@@ -101,3 +103,10 @@ class DevMessage:
 
 
 ReviewReason = Annotated[str | None, strawberry.argument(description="Required to reject")]
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class Document:
+    """A generated PDF; the documents service resolves its fields."""
+
+    id: strawberry.ID
