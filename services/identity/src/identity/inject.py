@@ -15,7 +15,7 @@ from identity.accounts.service import Accounts
 from identity.accounts.sessions import Sessions
 from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
-from identity.db import outbox
+from identity.db import inbox, outbox
 from identity.exam.config import ExamSettings
 from identity.exam.questions import QuestionBank
 from identity.exam.service import Exams
@@ -24,7 +24,8 @@ from identity.exam.sweeper import ExpiredAttemptSweeper
 from identity.graphql.context import IdentityContext
 from identity.graphql.schema import build_schema
 from identity.grpc.accounts import register
-from identity.verification.senders import build_sender
+from identity.notifications.consumers import handlers as notification_handlers
+from identity.verification.senders import Sender, build_sender
 from identity.verification.service import Codes
 from servicekit.auth import JwksVerifier
 from servicekit.calendar import WorkingCalendar
@@ -48,6 +49,7 @@ class Container:
     exams: Exams
     question_bank: QuestionBank
     study: StudyDocuments
+    sender: Sender
 
 
 def build_container(
@@ -93,6 +95,7 @@ def build_container(
             rpc.LazyStub(settings.documents_grpc_target, DocumentsStub),
             settings.grpc_deadline_seconds,
         ),
+        sender=sender,
     )
 
 
@@ -113,6 +116,8 @@ def build_parts(container: Container) -> ServiceParts:
         db=container.db,
         verifier=container.verifier,
         outbox=outbox,
+        inbox=inbox,
+        handlers=notification_handlers(container.sender),
         register_grpc=register(container.db, container.accounts, container.exams),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),

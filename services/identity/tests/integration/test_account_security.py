@@ -253,3 +253,20 @@ async def test_tokens_signed_by_the_previous_key_stay_valid_after_rotation(
             "login"
         ]["accessToken"]
         assert new_token.split(".")[0] != token.split(".")[0]  # a different key id in the header
+
+
+async def test_the_admin_command_imports_the_same_way(
+    identity: httpx.AsyncClient,
+    identity_settings: IdentitySettings,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from identity.legacy_import import run
+
+    phone = new_phone()
+    text = legacy_csv(("青岛命令行导入有限公司", "吴联络", phone), ("坏行公司", "", new_phone()))
+    assert await run(identity_settings, text) == 0
+    assert await run(identity_settings, text) == 0
+    out = capsys.readouterr().out
+    assert "imported 1, unchanged 0, rejected 1" in out
+    assert "imported 0, unchanged 1, rejected 1" in out
+    assert "data" in await graphql(identity, LOGIN, {"u": phone, "p": phone})

@@ -1,0 +1,1 @@
+"""Tells users about decisions taken in other services, by SMS or e-mail."""
