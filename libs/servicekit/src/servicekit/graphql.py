@@ -4,22 +4,52 @@ AppError → `extensions.code` mapping, Relay-style connections."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import BaseContext
 
 from servicekit.auth import Actor, JwksVerifier, bearer_token
+from servicekit.db import Database
 from servicekit.errors import AppError, PasswordChangeRequired, Unauthenticated, ValidationFailed
 
 log = logging.getLogger(__name__)
 
 INTERNAL_MESSAGE = {"zh": "服务器内部错误", "en": "Internal server error"}
+
+
+class HasId(Protocol):
+    id: uuid.UUID
+
+
+Row = TypeVar("Row", bound=HasId)
+
+
+def rows_by_id(
+    db: Database, fetch: Callable[[AsyncSession, list[uuid.UUID]], Awaitable[Iterable[Row]]]
+) -> DataLoader[str, Row | None]:
+    """A per-request DataLoader of rows by id: one query per batch; ids that are not UUIDs or
+    not found load as None."""
+
+    async def load(keys: list[str]) -> list[Row | None]:
+        ids = []
+        for key in keys:
+            with contextlib.suppress(ValueError):
+                ids.append(uuid.UUID(key))
+        async with db.unit_of_work() as session:
+            found = {str(row.id): row for row in await fetch(session, ids)}
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
 
 
 class ServiceContext(BaseContext):
