@@ -270,3 +270,33 @@ async def test_the_admin_command_imports_the_same_way(
     assert "imported 1, unchanged 0, rejected 1" in out
     assert "imported 0, unchanged 1, rejected 1" in out
     assert "data" in await graphql(identity, LOGIN, {"u": phone, "p": phone})
+
+
+async def test_a_sign_in_rehashes_the_password_when_argon2_parameters_change(
+    identity: httpx.AsyncClient, identity_settings: IdentitySettings
+) -> None:
+    from sqlalchemy import text
+
+    from servicekit.db import Database, make_engine
+
+    phone, _ = await approved_user(identity)
+    db = Database(make_engine(identity_settings.database_url, 1))
+
+    async def stored_hash() -> str:
+        async with db.unit_of_work() as session:
+            query = text("select password_hash from accounts where phone = :p")
+            return str((await session.execute(query, {"p": phone})).scalar_one())
+
+    try:
+        before = await stored_hash()
+        assert "t=1," in before
+        stronger = identity_settings.model_copy(
+            update={"argon2_time_cost": 2, "grpc_port": free_port()}
+        )
+        async with running(create_app(stronger)) as client:
+            assert "data" in await graphql(client, LOGIN, {"u": phone, "p": "Secret-123"})
+        after = await stored_hash()
+        assert "t=2," in after
+        assert after != before
+    finally:
+        await db.dispose()
