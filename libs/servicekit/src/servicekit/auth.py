@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -71,6 +72,7 @@ class JwksVerifier:
         min_refetch_seconds: float = 10,
         http: httpx.AsyncClient | None = None,
         local_jwks: Callable[[], dict[str, Any]] | None = None,
+        cache_size: int = 4096,
     ) -> None:
         """`local_jwks` serves the issuer itself (identity), which needs no HTTP round trip."""
         self.jwks_url = jwks_url
@@ -83,6 +85,8 @@ class JwksVerifier:
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
         self._local_jwks = local_jwks
+        self.cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[Actor, float]] = OrderedDict()
 
     async def _refresh(self, *, force: bool) -> None:
         async with self._lock:
@@ -113,6 +117,19 @@ class JwksVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str) -> Actor:
+        """The actor of a valid token. A token verified before is answered from a small cache
+        until it expires (each client sends the same token with every request)."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            self._verified.move_to_end(token)
+            return cached[0]
+        actor, expires_at = await self._verify(token)
+        self._verified[token] = (actor, expires_at)
+        if len(self._verified) > self.cache_size:
+            self._verified.popitem(last=False)
+        return actor
+
+    async def _verify(self, token: str) -> tuple[Actor, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
@@ -129,7 +146,7 @@ class JwksVerifier:
             )
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(INVALID_TOKEN) from exc
-        return actor_from_claims(claims)
+        return actor_from_claims(claims), float(claims["exp"])
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -45,3 +45,28 @@ async def test_unknown_roles_in_a_token_grant_nothing(
 ) -> None:
     actor = await verifier.verify(issuer.token(roles=["SUPERUSER"]))
     assert actor.roles == frozenset()
+
+
+async def test_a_verified_token_is_answered_from_the_cache_until_it_expires(
+    issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verifier = JwksVerifier(issuer.url, ISSUER, AUDIENCE)
+    token = issuer.token("a-2", ["CITY_OFFICER"], expires_in=60)
+    first = await verifier.verify(token)
+    calls = 0
+    real = verifier._verify
+
+    async def counting(value: str) -> object:
+        nonlocal calls
+        calls += 1
+        return await real(value)
+
+    monkeypatch.setattr(verifier, "_verify", counting)
+    assert await verifier.verify(token) == first
+    assert calls == 0
+    import time as clock
+
+    later = clock.time() + 120  # past the token's expiry the cache no longer answers
+    monkeypatch.setattr("servicekit.auth.time.time", lambda: later)
+    await verifier.verify(token)  # (PyJWT's own clock still says valid)
+    assert calls == 1
