@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identity.accounts import events, repository
 from identity.accounts.models import Account, AccountStatus, LegacyImport, RefreshToken
 from identity.accounts.passwords import Passwords
+from identity.accounts.service import existing_account
 from servicekit.auth import Actor, Role
 from servicekit.db import utcnow
-from servicekit.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from servicekit.errors import Forbidden, InvalidState, ValidationFailed
 from servicekit.logs import mask_personal_data
 from servicekit.outbox import Outbox
 from servicekit.validation import normalise_mobile
@@ -54,7 +55,7 @@ class AccountAdmin:
         reason: str | None,
     ) -> Account:
         actor.require(*OFFICERS)
-        account = await _get(session, account_id)
+        account = await existing_account(session, account_id, for_update=True)
         if str(account.id) == actor.account_id:
             raise Forbidden()
         if Role.ADMIN not in actor.roles and account.roles != [Role.ENTERPRISE_USER.value]:
@@ -150,14 +151,3 @@ async def import_rows(
         done.add(phone)
         report.imported += 1
     return report
-
-
-async def _get(session: AsyncSession, account_id: str) -> Account:
-    try:
-        key = uuid.UUID(account_id)
-    except ValueError as exc:
-        raise NotFound() from exc
-    account = await repository.get(session, key, for_update=True)
-    if account is None:
-        raise NotFound()
-    return account

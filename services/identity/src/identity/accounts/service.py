@@ -135,11 +135,18 @@ class Accounts:
         return account
 
     async def get(self, session: AsyncSession, account_id: str) -> Account:
-        try:
-            key = uuid.UUID(account_id)
-        except ValueError as exc:
-            raise NotFound() from exc
-        account = await repository.get(session, key)
-        if account is None:
-            raise NotFound()
-        return account
+        return await existing_account(session, account_id)
+
+
+async def existing_account(
+    session: AsyncSession, account_id: str, *, for_update: bool = False
+) -> Account:
+    """The account with this id; NOT_FOUND for an unknown or malformed id."""
+    try:
+        key = uuid.UUID(account_id)
+    except ValueError as exc:
+        raise NotFound() from exc
+    account = await repository.get(session, key, for_update=for_update)
+    if account is None:
+        raise NotFound()
+    return account
