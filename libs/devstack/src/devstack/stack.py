@@ -21,7 +21,7 @@ SERVICES = ["identity", "filing", "personnel", "booking", "documents"]
 # Which gRPC servers each service calls (env <SERVICE>_<PEER>_GRPC_TARGET).
 GRPC_PEERS = {
     "identity": ["documents"],
-    "filing": ["identity"],
+    "filing": ["identity", "documents"],
     "personnel": ["filing"],
     "booking": ["filing", "personnel"],
     "documents": ["filing"],

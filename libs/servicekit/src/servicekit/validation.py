@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from stdnum.cn import ric, uscc
 
 from servicekit.errors import ValidationFailed
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_ID_CHECK = "10X98765432"
 
 
 def normalise_mobile(raw: str, path: str = "phone") -> str:
@@ -32,9 +31,12 @@ def normalise_mobile(raw: str, path: str = "phone") -> str:
 
 
 def is_resident_id(value: str) -> bool:
-    """GB 11643-1999: 17 digits and a MOD 11-2 check character (X = 10)."""
-    value = value.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
+    """GB 11643-1999 (python-stdnum): 17 digits with a valid birth date and a MOD 11-2 check
+    character (X = 10)."""
+    return bool(ric.is_valid(value.upper()))
+
+
+def is_uscc(value: str) -> bool:
+    """GB 32100-2015 unified social credit code (python-stdnum): 18 characters of
+    `0-9ABCDEFGHJKLMNPQRTUWXY` with both check characters valid."""
+    return bool(uscc.is_valid(value))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicekit.errors import Conflict, Forbidden, Message, NotFound
+from servicekit.errors import Conflict, FieldError, Forbidden, Message, NotFound, ValidationFailed
 
 
 class DocumentNotFound(NotFound):
@@ -27,14 +27,28 @@ class AttachmentForbidden(Forbidden):
     )
 
 
-class NoEnterpriseToUploadFor(Forbidden):
-    default_message = Message(
-        "请先保存本单位的备案信息，再上传附件",
-        "Save your enterprise's filing first, then upload attachments",
-    )
-
-
 class DownloadLinkInvalid(Forbidden):
     default_message = Message(
         "下载链接无效或已过期，请重新获取", "The download link is invalid or expired; get a new one"
     )
+
+
+class PrintedFormSuperseded(ValidationFailed):
+    """The scanned form was printed from a revision that a newer one has replaced: what was
+    signed is not what the enterprise filed last, so it must print the latest form again."""
+
+    def __init__(self, printed_revision: int, latest_revision: int) -> None:
+        super().__init__(
+            [
+                FieldError(
+                    "file",
+                    Message(
+                        f"该表格打印自第{printed_revision}版，已有第{latest_revision}版，"
+                        "请下载最新版本打印后上传",
+                        f"This form was printed from revision {printed_revision}; revision "
+                        f"{latest_revision} exists. Download the latest form, print it and "
+                        "upload it again",
+                    ),
+                )
+            ]
+        )

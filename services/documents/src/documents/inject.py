@@ -59,7 +59,10 @@ def build_storage(settings: DocumentsSettings) -> Storage:
 
 
 def build_attachments(
-    settings: DocumentsSettings, storage: Storage, enterprises: FilingEnterprises
+    settings: DocumentsSettings,
+    storage: Storage,
+    enterprises: FilingEnterprises,
+    verifications: Verifications,
 ) -> Attachments:
     secret = settings.download_url_secret
     link_key = (
@@ -79,6 +82,7 @@ def build_attachments(
             max_image_pixels=settings.attachment_max_image_pixels,
             max_file_name_length=settings.attachment_max_file_name_length,
         ),
+        verifications=verifications,
     )
 
 
@@ -96,7 +100,7 @@ def build_container(settings: DocumentsSettings) -> Container:
         public_url=settings.public_url,
     )
     verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
-    attachments = build_attachments(settings, storage, enterprises)
+    attachments = build_attachments(settings, storage, enterprises, verifications)
     renderer = Renderer(db, documents, ZoneInfo(settings.display_timezone))
     return Container(
         settings,

@@ -123,6 +123,7 @@ async def test_get_attachment_answers_metadata_and_owner_over_grpc(
     reply = await documents_stub.GetAttachment(
         pb.GetAttachmentRequest(attachment_id=attachment["id"]), timeout=5
     )
+    (uploader,) = [a for a, e in documents.filing.enterprise_of.items() if e.id == enterprise_id]
     assert reply == pb.Attachment(
         id=attachment["id"],
         kind="SOCIAL_SECURITY_PROOF",
@@ -131,7 +132,8 @@ async def test_get_attachment_answers_metadata_and_owner_over_grpc(
         size=len(content),
         sha256=attachment["sha256"],
         owner_enterprise_id=enterprise_id,
-    )
+        uploaded_by=uploader,
+    )  # no printed form (not a form kind), no owner account (the uploader has an enterprise)
 
 
 @pytest.mark.parametrize("attachment_id", [str(uuid.uuid4()), "not-a-uuid", ""])

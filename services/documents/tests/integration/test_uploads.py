@@ -159,20 +159,41 @@ async def test_a_file_the_virus_scanner_flags_is_refused_and_nothing_is_stored(
     assert clean["data"]["uploadAttachment"]["id"]
 
 
-async def test_only_enterprise_users_with_an_enterprise_and_officers_may_upload(
+async def test_only_enterprise_users_and_officers_may_upload(
     documents: Service, issuer: TestIssuer
 ) -> None:
     anonymous = await upload(documents.client, pdf(), token=None)
     assert error_code(anonymous) == "UNAUTHENTICATED"
-    no_enterprise = await upload(documents.client, pdf(), token=issuer.token(str(uuid.uuid4())))
-    assert error_code(no_enterprise) == "FORBIDDEN"
-    assert "备案" in no_enterprise["errors"][0]["message"]
     no_role = await upload(documents.client, pdf(), token=issuer.token(roles=["NOBODY"]))
     assert error_code(no_role) == "FORBIDDEN"
     officer = await upload(
         documents.client, pdf(), token=issuer.token(roles=["CITY_OFFICER"]), kind="SUPPLEMENTARY"
     )
     assert officer["data"]["uploadAttachment"]["kind"] == "SUPPLEMENTARY"
+
+
+async def test_an_enterprise_user_without_an_enterprise_uploads_for_their_own_account(
+    documents: Service, issuer: TestIssuer
+) -> None:
+    """A new liaison taking over a filed enterprise uploads its forms before filing makes it a
+    member: the file is theirs alone (and officers') until then."""
+    account = str(uuid.uuid4())
+    body = await upload(documents.client, pdf(), token=issuer.token(account))
+    attachment_id = body["data"]["uploadAttachment"]["id"]
+    async with documents.container.db.unit_of_work() as session:
+        stored = await documents.container.attachments.for_service(session, attachment_id)
+    assert (stored.owner_account_id, stored.owner_enterprise_id) == (account, None)
+    assert stored.uploaded_by == account
+
+    variables = {"id": attachment_id}
+    mine = await graphql(documents.client, ATTACHMENT, variables, token=issuer.token(account))
+    assert mine["data"]["attachment"]["id"] == attachment_id
+    officer = issuer.token(roles=["BRANCH_OFFICER"], districts=["370202"])
+    assert (await graphql(documents.client, ATTACHMENT, variables, token=officer))["data"]
+    for other in (str(uuid.uuid4()), documents.filing.new_enterprise_user()[0]):
+        theirs = await graphql(documents.client, ATTACHMENT, variables, token=issuer.token(other))
+        assert error_code(theirs) == "FORBIDDEN"
+        assert theirs["data"] is None
 
 
 async def test_only_the_owner_enterprise_and_officers_may_read_an_attachment(

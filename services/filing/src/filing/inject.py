@@ -12,6 +12,9 @@ from filing.enterprises.service import Enterprises
 from filing.graphql.context import FilingContext
 from filing.graphql.schema import build_schema
 from filing.grpc.enterprises import register
+from filing.records.changes import Changes
+from filing.records.forms import FormPrinter
+from filing.records.service import Records
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine
 from servicekit.runtime import ServiceParts
@@ -24,13 +27,28 @@ class Container:
     verifier: JwksVerifier
     identity: IdentityAccounts
     enterprises: Enterprises
+    records: Records
+    changes: Changes
+    printer: FormPrinter
 
 
 def build_container(settings: FilingSettings) -> Container:
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
     identity = IdentityAccounts(settings.identity_grpc_target, settings.grpc_deadline_seconds)
     verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
-    return Container(settings, db, verifier, identity, Enterprises(identity))
+    printer = FormPrinter(
+        settings.documents_grpc_target, settings.grpc_deadline_seconds, settings.authority_name
+    )
+    return Container(
+        settings,
+        db,
+        verifier,
+        identity,
+        Enterprises(identity, settings),
+        Records(settings, identity, printer),
+        Changes(settings),
+        printer,
+    )
 
 
 def build_parts(container: Container) -> ServiceParts:
@@ -47,5 +65,5 @@ def build_parts(container: Container) -> ServiceParts:
         register_grpc=register(container.db, container.enterprises),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: FilingContext(container),
-        on_stop=[container.identity.close],
+        on_stop=[container.identity.close, container.printer.close],
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from filing.config import QINGDAO
 from filing.enterprises.schemas import FilingForm, LiaisonForm
 from filing.enterprises.validation import check_filing, is_uscc
 from servicekit.errors import ValidationFailed
@@ -31,7 +32,7 @@ def test_draft_reports_every_wrong_field_at_once() -> None:
         ],
     )
     with pytest.raises(ValidationFailed) as caught:
-        check_filing(form)
+        check_filing(form, QINGDAO)
     paths = {item.path for item in caught.value.fields}
     assert paths == {
         "enterpriseName",
@@ -43,4 +44,6 @@ def test_draft_reports_every_wrong_field_at_once() -> None:
 
 
 def test_a_partial_draft_with_valid_fields_passes() -> None:
-    check_filing(FilingForm(enterprise_name="青岛示例科技有限公司", uscc="91350100M000100Y43"))
+    check_filing(
+        FilingForm(enterprise_name="青岛示例科技有限公司", uscc="91350100M000100Y43"), QINGDAO
+    )

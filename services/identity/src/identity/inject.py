@@ -15,6 +15,7 @@ from identity.accounts.service import Accounts
 from identity.accounts.sessions import Sessions
 from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
+from identity.consumers import handlers as consumer_handlers
 from identity.db import inbox, outbox
 from identity.exam.config import ExamSettings
 from identity.exam.questions import QuestionBank
@@ -24,7 +25,6 @@ from identity.exam.sweeper import ExpiredAttemptSweeper
 from identity.graphql.context import IdentityContext
 from identity.graphql.schema import build_schema
 from identity.grpc.accounts import register
-from identity.notifications.consumers import handlers as notification_handlers
 from identity.verification.senders import Sender, build_sender
 from identity.verification.service import Codes
 from servicekit.auth import JwksVerifier
@@ -117,7 +117,7 @@ def build_parts(container: Container) -> ServiceParts:
         verifier=container.verifier,
         outbox=outbox,
         inbox=inbox,
-        handlers=notification_handlers(container.sender),
+        handlers=consumer_handlers(container.sender),
         register_grpc=register(container.db, container.accounts, container.exams),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -11,6 +12,7 @@ from devstack.infra import Broker
 from devstack.testing import graphql
 from servicekit.events import CloudEvent
 
+from .filing_events import filing_event, record_data, wait_for_text
 from .test_account_security import approved_user
 
 MESSAGES = "query($r: String!) { devMessages(recipient: $r) { text } }"
@@ -68,3 +70,42 @@ async def test_a_filing_rejection_is_sent_to_the_liaison_once_and_unknown_events
     ]
     assert sum("营业执照复印件不清晰" in text for text in texts) == 1
     assert not any("已审核通过" in text and "备案" in text for text in texts)
+
+
+async def test_filing_submissions_changes_and_comment_less_rejections_are_sent(
+    identity: httpx.AsyncClient, broker: Broker
+) -> None:
+    phone, account_id = await approved_user(identity)
+    enterprise = str(uuid.uuid4())
+    submitted = filing_event(
+        "filing.enterprise.submitted",
+        enterprise,
+        **record_data(
+            "青岛提交公司", [account_id], revision=2, recordType="CHANGE", changeKind="INFORMATION"
+        ),
+    )
+    rejected = filing_event(
+        "filing.enterprise.rejected",
+        enterprise,
+        **record_data("青岛提交公司", [account_id], revision=2, status="REJECTED"),
+        level="CITY",
+        comment=None,
+        fieldIssues=[{"field": "uscc", "message": "与营业执照不一致"}],
+        attachmentIssues=[],
+    )
+    changed = filing_event(
+        "filing.enterprise.changed",
+        enterprise,
+        filingId=str(uuid.uuid4()),
+        enterpriseName="青岛变更后公司",
+        uscc=None,
+        district="370203",
+        version=3,
+        changedFields=["enterpriseName", "district"],
+        accountIds=[account_id],
+    )
+    await publish(broker, "filing.enterprise.v1", submitted, rejected, changed)
+    texts = await wait_for_text(identity, phone, "青岛变更后公司的单位信息变更已审核通过。")
+    assert any("青岛提交公司的备案（第2版）已提交，请等待出入境部门审核。" in t for t in texts)
+    assert any("青岛提交公司的备案未通过审核：未填写意见。" in t for t in texts)
+    assert not any("None" in t for t in texts)

@@ -16,6 +16,22 @@ class AttachmentKind(StrEnum):
     SUPPLEMENTARY = "SUPPLEMENTARY"
 
 
+# Forms this system generates with a QR code, that are printed, signed or sealed and uploaded
+# again: their code says which revision was signed.
+PRINTED_FORM_KINDS = frozenset(
+    {AttachmentKind.APPLICATION_FORM, AttachmentKind.COMMITMENT_LETTER, AttachmentKind.CHANGE_FORM}
+)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who may read an upload besides officers: users of the enterprise, or the account alone
+    when the uploader acts for no enterprise yet; neither for an officer's upload."""
+
+    enterprise_id: str | None = None
+    account_id: str | None = None
+
+
 @dataclass(frozen=True)
 class FileType:
     content_type: str

@@ -1,6 +1,7 @@
-"""Attachments: who may upload (users of an enterprise, officers), what is accepted (checked
-by content, scanned), how it is stored (content-addressed, once per content), and who may read
-it (users of the owner enterprise, and officers)."""
+"""Attachments: who may upload (enterprise users, officers), what is accepted (checked by
+content, scanned; a printed form of a superseded revision is refused), how it is stored
+(content-addressed, once per content), and who may read it (users of the owner enterprise, the
+owner account of an upload made before its uploader acted for an enterprise, and officers)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,27 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from documents.attachments import checks, events, repository
+from documents.attachments import checks, events, printed, repository
 from documents.attachments.links import DownloadLinks
 from documents.attachments.models import Attachment
 from documents.attachments.scanning import Scanner
-from documents.attachments.schemas import AttachmentKind, FileLimits, UploadedFile
+from documents.attachments.schemas import (
+    PRINTED_FORM_KINDS,
+    AttachmentKind,
+    FileLimits,
+    FileType,
+    Owner,
+    UploadedFile,
+)
 from documents.errors import (
     AttachmentForbidden,
     AttachmentNotFound,
     DownloadLinkInvalid,
-    NoEnterpriseToUploadFor,
+    PrintedFormSuperseded,
 )
 from documents.storage import Storage
+from documents.verification.schemas import Client, Verification
+from documents.verification.service import Verifications
 from servicekit.auth import Actor, Role
 from servicekit.db import utcnow
 from servicekit.errors import Forbidden, ValidationFailed
@@ -31,6 +41,9 @@ from servicekit.filing_client import FilingEnterprises
 from servicekit.outbox import Outbox
 
 log = logging.getLogger(__name__)
+
+# How a QR code read from an upload appears in the verification log.
+UPLOAD_CLIENT = Client(user_agent="documents: uploaded printed form")
 
 
 @dataclass
@@ -41,6 +54,7 @@ class Attachments:
     scanner: Scanner
     links: DownloadLinks
     limits: FileLimits
+    verifications: Verifications
 
     async def upload(
         self, session: AsyncSession, actor: Actor, kind: AttachmentKind, file: UploadedFile
@@ -58,6 +72,7 @@ class Attachments:
                 "文件未通过安全检查（疑似病毒），未保存",
                 "The file failed the virus scan and was not stored",
             )
+        form = await self._printed_form(session, actor, kind, file_type, file.content)
         stored = await self.storage.put(file.content)
         attachment = Attachment(
             id=uuid.uuid4(),
@@ -69,8 +84,12 @@ class Attachments:
             size=stored.size,
             sha256=stored.sha256,
             storage_key=stored.key,
-            owner_enterprise_id=owner,
+            owner_enterprise_id=owner.enterprise_id,
+            owner_account_id=owner.account_id,
             uploaded_by=actor.account_id,
+            printed_kind=form.kind if form else None,
+            printed_subject_id=form.subject_id if form else None,
+            printed_revision=form.revision if form else None,
             created_at=utcnow(),
         )
         await repository.add(session, attachment)
@@ -79,32 +98,79 @@ class Attachments:
         )
         return attachment
 
-    async def _owner_for_upload(self, actor: Actor) -> str | None:
-        """The enterprise an upload belongs to: the uploader's (None for an officer's upload)."""
+    async def _owner_for_upload(self, actor: Actor) -> Owner:
+        """The uploader's enterprise; the uploader's account when it acts for none yet (a new
+        liaison taking over a filed enterprise uploads its forms before filing makes it a
+        member); nobody for an officer's upload."""
         if actor.is_officer:
-            return None
+            return Owner()
         if not actor.has_any([Role.ENTERPRISE_USER]):
             raise Forbidden()
         enterprise = await self.enterprises.of_account(actor.account_id)
         if enterprise is None:
-            raise NoEnterpriseToUploadFor()
-        return str(enterprise.id)
+            return Owner(account_id=actor.account_id)
+        return Owner(enterprise_id=str(enterprise.id))
+
+    async def _printed_form(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        kind: AttachmentKind,
+        file_type: FileType,
+        content: bytes,
+    ) -> Verification | None:
+        """What the QR code of a printed form says, when one verifies as genuine. A genuine
+        code of a superseded revision is refused: the signed paper is not the latest form.
+        Anything else (no code, unreadable, forged) is accepted with None: filing decides
+        whether it can use such a form."""
+        if kind not in PRINTED_FORM_KINDS:
+            return None
+        tokens = await asyncio.to_thread(printed.tokens_in, content, file_type)
+        for token in tokens:
+            result = await self.verifications.verify(session, token, UPLOAD_CLIENT)
+            if not result.genuine:
+                continue
+            if not result.current:
+                log.info(
+                    "upload of a %s by %s refused: printed from %s of %s revision %s, latest %s",
+                    kind,
+                    actor.account_id,
+                    result.kind,
+                    result.subject_id,
+                    result.revision,
+                    result.latest_revision,
+                )
+                raise PrintedFormSuperseded(result.revision or 0, result.latest_revision or 0)
+            return result
+        log.info(
+            "upload of a %s by %s: no genuine QR code (%d read); stored without a printed form",
+            kind,
+            actor.account_id,
+            len(tokens),
+        )
+        return None
 
     async def readable(
         self, session: AsyncSession, actor: Actor, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, Attachment | AttachmentForbidden]:
         """Each of `ids` that exists: the attachment, or the refusal when `actor` may not read
-        it. Unknown ids are absent. At most one enterprise lookup for the whole batch."""
+        it. Unknown ids are absent. At most one enterprise lookup for the whole batch, and none
+        when the actor's own account owns them all."""
         found = await repository.get_many(session, ids)
         if actor.is_officer:
             return {attachment.id: attachment for attachment in found}
         enterprise_id: str | None = None
-        if found and actor.has_any([Role.ENTERPRISE_USER]):
+        needs_enterprise = any(
+            attachment.owner_account_id != actor.account_id and attachment.owner_enterprise_id
+            for attachment in found
+        )
+        if needs_enterprise and actor.has_any([Role.ENTERPRISE_USER]):
             enterprise = await self.enterprises.of_account(actor.account_id)
             enterprise_id = str(enterprise.id) if enterprise else None
         return {
             attachment.id: attachment
-            if enterprise_id is not None and attachment.owner_enterprise_id == enterprise_id
+            if attachment.owner_account_id == actor.account_id
+            or (enterprise_id is not None and attachment.owner_enterprise_id == enterprise_id)
             else AttachmentForbidden()
             for attachment in found
         }

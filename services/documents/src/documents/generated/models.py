@@ -35,5 +35,8 @@ class Document(Base):
     # a file stored without a planned token certifies the file itself (then equal to `sha256`).
     content_sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200))
+    # Who may read it besides officers: users of the owner enterprise and the owner account.
+    # With neither, any signed-in account may (e.g. the question bank study document).
     owner_enterprise_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    owner_account_id: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

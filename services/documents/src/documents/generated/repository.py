@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.generated.models import Document
@@ -29,13 +29,14 @@ async def revision_of(
     )
 
 
-async def has_newer_revision(session: AsyncSession, document: Document) -> bool:
-    newer = exists().where(
-        Document.kind == document.kind,
-        Document.subject_id == document.subject_id,
-        Document.revision > document.revision,
+async def latest_revision(session: AsyncSession, kind: str, subject_id: str) -> int | None:
+    """The highest revision stored of (kind, subject); None when there is none."""
+    latest = await session.scalar(
+        select(func.max(Document.revision)).where(
+            Document.kind == kind, Document.subject_id == subject_id
+        )
     )
-    return bool(await session.scalar(select(newer)))
+    return None if latest is None else int(latest)
 
 
 async def add(session: AsyncSession, document: Document) -> None:

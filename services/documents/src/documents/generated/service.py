@@ -1,6 +1,7 @@
 """Generated documents: storing rendered files with their verification token, and who may read
-them (officers; users of the owner enterprise; any signed-in account for a document that belongs
-to no enterprise, such as the question bank study document)."""
+them (officers; users of the owner enterprise; the owner account, such as a liaison who is not
+yet a member of the enterprise it files for; any signed-in account for a document that has no
+owner, such as the question bank study document)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ class GeneratedDocuments:
         pdf_bytes: bytes,
         owner_enterprise_id: str | None,
         *,
+        owner_account_id: str | None = None,
         planned: PlannedDocument | None = None,
     ) -> StoredDocument:
         """Stores a rendered PDF content-addressed and records it as `revision` of
@@ -110,6 +112,7 @@ class GeneratedDocuments:
             content_sha256=planned.content_sha256 if planned else stored.sha256,
             storage_key=stored.key,
             owner_enterprise_id=owner_enterprise_id or None,
+            owner_account_id=owner_account_id or None,
             created_at=planned.created_at if planned else utcnow().replace(microsecond=0),
         )
         try:
@@ -124,18 +127,23 @@ class GeneratedDocuments:
     async def readable(
         self, session: AsyncSession, actor: Actor, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, Document]:
-        """The documents of `ids` that exist and `actor` may read (one enterprise lookup)."""
+        """The documents of `ids` that exist and `actor` may read (at most one enterprise
+        lookup, none when no document needs it)."""
         found = await repository.get_many(session, ids)
         enterprise_id: str | None = None
-        owned = any(document.owner_enterprise_id for document in found)
-        if owned and not actor.is_officer and actor.has_any([Role.ENTERPRISE_USER]):
+        needs_enterprise = any(
+            document.owner_enterprise_id and document.owner_account_id != actor.account_id
+            for document in found
+        )
+        if needs_enterprise and not actor.is_officer and actor.has_any([Role.ENTERPRISE_USER]):
             enterprise = await self.enterprises.of_account(actor.account_id)
             enterprise_id = str(enterprise.id) if enterprise else None
         return {
             document.id: document
             for document in found
             if actor.is_officer
-            or document.owner_enterprise_id is None
+            or (document.owner_enterprise_id is None and document.owner_account_id is None)
+            or document.owner_account_id == actor.account_id
             or (enterprise_id is not None and document.owner_enterprise_id == enterprise_id)
         }
 

@@ -70,6 +70,7 @@ class DocumentsServicer(pb_grpc.DocumentsServicer):
             revision=request.revision,
             data_json=request.data_json,
             owner_enterprise_id=request.owner_enterprise_id or None,
+            owner_account_id=request.owner_account_id or None,
         )
         try:
             stored = await self.renderer.render(render)
@@ -89,8 +90,10 @@ class DocumentsServicer(pb_grpc.DocumentsServicer):
     async def GetAttachment(
         self, request: pb.GetAttachmentRequest, context: grpc.aio.ServicerContext
     ) -> pb.Attachment:
-        """Metadata and owner of an attachment (NOT_FOUND for an unknown id). Callers are
-        services, which apply their own rules (e.g. filing: only its enterprise's files)."""
+        """Metadata, owner, uploader and printed form of an attachment (NOT_FOUND for an
+        unknown id). Callers are services, which apply their own rules (e.g. filing: only its
+        enterprise's files, or its liaison's own before they are a member; a printed form only
+        when its QR code names the current revision)."""
         async with self.db.unit_of_work() as session:
             attachment = await self.attachments.for_service(session, request.attachment_id)
         return pb.Attachment(
@@ -101,6 +104,11 @@ class DocumentsServicer(pb_grpc.DocumentsServicer):
             size=attachment.size,
             sha256=attachment.sha256,
             owner_enterprise_id=attachment.owner_enterprise_id or "",
+            printed_kind=attachment.printed_kind or "",
+            printed_subject_id=attachment.printed_subject_id or "",
+            printed_revision=attachment.printed_revision or 0,
+            uploaded_by=attachment.uploaded_by,
+            owner_account_id=attachment.owner_account_id or "",
         )
 
 

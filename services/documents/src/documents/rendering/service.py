@@ -63,6 +63,8 @@ class RenderRequest:
     revision: int
     data_json: str
     owner_enterprise_id: str | None
+    # An account that may read the document besides the enterprise's users and officers.
+    owner_account_id: str | None = None
 
 
 def parse(kind: str, data_json: str) -> tuple[Template, FormData]:
@@ -115,6 +117,8 @@ def _check_request(request: RenderRequest) -> None:
         errors.add("revision", "版本号须为正整数", "revision must be a positive integer")
     if request.owner_enterprise_id and len(request.owner_enterprise_id) > 64:
         errors.add("ownerEnterpriseId", "单位编号过长", "at most 64 characters")
+    if request.owner_account_id and len(request.owner_account_id) > 64:
+        errors.add("ownerAccountId", "账号编号过长", "at most 64 characters")
     errors.raise_if_any()
 
 
@@ -164,6 +168,7 @@ class Renderer:
                     template.title,
                     pdf,
                     request.owner_enterprise_id,
+                    owner_account_id=request.owner_account_id,
                     planned=planned,
                 )
         except RevisionAlreadyStored:

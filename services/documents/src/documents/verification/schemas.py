@@ -22,6 +22,8 @@ class Verification:
     revision: int | None = None
     # No higher revision exists for the same kind and subject.
     current: bool = False
+    # The highest revision of the same kind and subject (tells a superseded paper what replaced it).
+    latest_revision: int | None = None
     issued_at: datetime | None = None
     document_id: uuid.UUID | None = None
 

@@ -76,12 +76,15 @@ class Verifications:
         document = await documents.get(session, claims.document_id)
         if document is None or not _certifies(claims, document):
             return NOT_GENUINE
+        stored = await documents.latest_revision(session, document.kind, document.subject_id)
+        latest = max(stored or 0, document.revision)
         return Verification(
             genuine=True,
             kind=document.kind,
             subject_id=document.subject_id,
             revision=document.revision,
-            current=not await documents.has_newer_revision(session, document),
+            current=latest == document.revision,
+            latest_revision=latest,
             issued_at=datetime.fromtimestamp(claims.issued_at, UTC),
             document_id=document.id,
         )

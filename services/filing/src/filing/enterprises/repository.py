@@ -8,11 +8,36 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.models import AccountProjection
-from filing.enterprises.models import Enterprise, EnterpriseMember, Filing, Liaison
+from filing.enterprises.models import (
+    Enterprise,
+    EnterpriseMember,
+    EnterpriseVersion,
+    Filing,
+    Liaison,
+    RecordType,
+)
 
 
-async def enterprise(session: AsyncSession, enterprise_id: uuid.UUID) -> Enterprise | None:
-    return await session.get(Enterprise, enterprise_id)
+async def enterprise(
+    session: AsyncSession, enterprise_id: uuid.UUID, *, for_update: bool = False
+) -> Enterprise | None:
+    return await session.get(Enterprise, enterprise_id, with_for_update=for_update)
+
+
+async def enterprises_by_id(
+    session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Enterprise]:
+    rows = await session.scalars(select(Enterprise).where(Enterprise.id.in_(enterprise_ids)))
+    return {row.id: row for row in rows}
+
+
+async def versions(session: AsyncSession, enterprise_id: uuid.UUID) -> list[EnterpriseVersion]:
+    rows = await session.scalars(
+        select(EnterpriseVersion)
+        .where(EnterpriseVersion.enterprise_id == enterprise_id)
+        .order_by(EnterpriseVersion.version.desc())
+    )
+    return list(rows)
 
 
 async def enterprise_by_uscc(session: AsyncSession, uscc: str) -> Enterprise | None:
@@ -33,7 +58,7 @@ async def enterprises_of_accounts(
 async def latest_filing(session: AsyncSession, enterprise_id: uuid.UUID) -> Filing | None:
     return await session.scalar(
         select(Filing)
-        .where(Filing.enterprise_id == enterprise_id)
+        .where(Filing.enterprise_id == enterprise_id, Filing.record_type == RecordType.NEW)
         .order_by(Filing.created_at.desc())
         .limit(1)
     )
@@ -44,7 +69,7 @@ async def latest_filings(
 ) -> dict[uuid.UUID, Filing]:
     rows = await session.scalars(
         select(Filing)
-        .where(Filing.enterprise_id.in_(enterprise_ids))
+        .where(Filing.enterprise_id.in_(enterprise_ids), Filing.record_type == RecordType.NEW)
         .ext(distinct_on(Filing.enterprise_id))
         .order_by(Filing.enterprise_id, Filing.created_at.desc())
     )
@@ -90,3 +115,18 @@ async def active_accounts_by_phone(
         )
     )
     return {phone: account_id for phone, account_id in rows if phone}
+
+
+async def open_takeover(
+    session: AsyncSession, enterprise_id: uuid.UUID, account_id: uuid.UUID
+) -> Filing | None:
+    return await session.scalar(
+        select(Filing)
+        .where(
+            Filing.enterprise_id == enterprise_id,
+            Filing.created_by == account_id,
+            Filing.change_kind == "LIAISON_TAKEOVER",
+            Filing.status.not_in(["APPROVED"]),
+        )
+        .with_for_update()
+    )

@@ -1,4 +1,5 @@
-"""Enterprise filing rules: drafts, who acts for which enterprise, and liaisons."""
+"""Enterprise filing rules: the NEW record's drafts (and a takeover's: a new liaison filing again
+for an enterprise already filed, 附件3 一(二)), who acts for which enterprise, and liaisons."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.identity_client import IdentityAccounts
+from filing.config import FilingSettings
 from filing.enterprises import repository
 from filing.enterprises.models import (
+    ChangeKind,
     Enterprise,
     EnterpriseMember,
+    EnterpriseStatus,
     Filing,
     FilingStatus,
     Liaison,
@@ -20,62 +24,100 @@ from filing.enterprises.models import (
 )
 from filing.enterprises.schemas import FilingForm
 from filing.enterprises.validation import check_filing
-from filing.errors import AccountNotActive, FilingLocked, NotEnterpriseUser
+from filing.errors import AccountNotActive, NotEnterpriseUser
+from filing.records import audit
+from filing.records.revisions import begin_edit
 from servicekit.auth import Actor, Role
-from servicekit.errors import Conflict, Message, NotFound
+from servicekit.errors import Conflict, InvalidState, Message, NotFound
 from servicekit.validation import normalise_mobile
 
-EDITABLE = (FilingStatus.DRAFT, FilingStatus.REJECTED)
 USCC_TAKEN = Message(
     "该统一社会信用代码已由其他账号备案", "Another account already files this enterprise"
+)
+APPROVED_USE_CHANGES = Message(
+    "备案已审核通过，如需修改请办理单位信息变更或联络员变更",
+    "The filing is approved; request an information or liaison change instead",
 )
 
 
 @dataclass
 class Enterprises:
     identity: IdentityAccounts
+    settings: FilingSettings
 
     async def save_filing(self, session: AsyncSession, actor: Actor, form: FilingForm) -> Filing:
-        """Creates or updates the enterprise's DRAFT/REJECTED record (a draft may be partial)."""
+        """Creates or updates the DRAFT/REJECTED record (a draft may be partial)."""
         if Role.ENTERPRISE_USER not in actor.roles:
             raise NotEnterpriseUser()
-        check_filing(form)
+        check_filing(form, self.settings.districts)
         account = await self.identity.get(actor.account_id)
         if not account.is_active:
             raise AccountNotActive()
         account_id = uuid.UUID(actor.account_id)
         member = await session.get(EnterpriseMember, account_id)
+        data = form.as_data()
         if member is None:
+            takeover = await self._takeover(session, account_id, form)
+            if takeover is not None:
+                begin_edit(takeover, data)
+                audit.record(session, actor, "filing.saved", takeover, revision=takeover.revision)
+                return takeover
             enterprise, record = await self._start(session, account_id, form)
         else:
-            enterprise, record = await self._editable_record(session, member.enterprise_id, form)
+            enterprise, record = await self._new_record(session, member.enterprise_id, form)
+        begin_edit(record, data)
         enterprise.name = form.enterprise_name.strip()
         enterprise.district = form.district
+        record.district = form.district
         if enterprise.uscc != form.uscc:
             other = await repository.enterprise_by_uscc(session, form.uscc)
             if other is not None and other.id != enterprise.id:
                 raise Conflict(USCC_TAKEN)
             enterprise.uscc = form.uscc
-        if record.status == FilingStatus.REJECTED:
-            record.status = FilingStatus.DRAFT
-            record.revision += 1  # every edit after a rejection is a new revision
-        record.data = form.as_data()
         if form.liaisons is not None:
             await self._save_liaisons(session, enterprise.id, form)
         try:
             await session.flush()
         except IntegrityError as exc:  # a concurrent save took the same USCC
             raise Conflict(USCC_TAKEN) from exc
+        audit.record(session, actor, "filing.saved", record, revision=record.revision)
+        return record
+
+    async def _takeover(
+        self, session: AsyncSession, account_id: uuid.UUID, form: FilingForm
+    ) -> Filing | None:
+        """A new liaison files for an enterprise that is already filed: their record is a
+        CHANGE (LIAISON_TAKEOVER) of that enterprise, decided in review. None otherwise."""
+        if form.id is not None:
+            record = await repository.filing(session, form.id, for_update=True)
+            if record is None or record.created_by != account_id:
+                raise NotFound()
+            return record if record.change_kind == ChangeKind.LIAISON_TAKEOVER else None
+        existing = await repository.enterprise_by_uscc(session, form.uscc)
+        if existing is None:
+            return None
+        if existing.status != EnterpriseStatus.FILED:
+            raise Conflict(USCC_TAKEN)
+        record = await repository.open_takeover(session, existing.id, account_id)
+        if record is None:
+            record = Filing(
+                id=uuid.uuid4(),
+                enterprise_id=existing.id,
+                record_type=RecordType.CHANGE,
+                change_kind=ChangeKind.LIAISON_TAKEOVER,
+                status=FilingStatus.DRAFT,
+                revision=1,
+                data={},
+                base_data=dict(existing.data),
+                district=form.district or existing.district,
+                created_by=account_id,
+            )
+            session.add(record)
         return record
 
     async def _start(
         self, session: AsyncSession, account_id: uuid.UUID, form: FilingForm
     ) -> tuple[Enterprise, Filing]:
-        if form.id is not None:
-            raise NotFound()
-        if await repository.enterprise_by_uscc(session, form.uscc) is not None:
-            # Liaison change (b) — linking a new liaison to a filed enterprise — is a later issue.
-            raise Conflict(USCC_TAKEN)
         enterprise = Enterprise(id=uuid.uuid4(), name=form.enterprise_name, uscc=form.uscc)
         session.add(enterprise)
         await session.flush()
@@ -92,10 +134,10 @@ class Enterprises:
         session.add(record)
         return enterprise, record
 
-    async def _editable_record(
+    async def _new_record(
         self, session: AsyncSession, enterprise_id: uuid.UUID, form: FilingForm
     ) -> tuple[Enterprise, Filing]:
-        enterprise = await repository.enterprise(session, enterprise_id)
+        enterprise = await repository.enterprise(session, enterprise_id, for_update=True)
         assert enterprise is not None
         if form.id is not None:
             record = await repository.filing(session, form.id, for_update=True)
@@ -104,8 +146,8 @@ class Enterprises:
         else:
             record = await repository.latest_filing(session, enterprise_id)
             assert record is not None
-        if record.status not in EDITABLE:
-            raise FilingLocked()
+        if record.record_type != RecordType.NEW or record.status == FilingStatus.APPROVED:
+            raise InvalidState(APPROVED_USE_CHANGES)
         return enterprise, record
 
     async def _save_liaisons(

@@ -26,6 +26,9 @@ class FilingContext(ServiceContext):
         self.enterprise_of_account = self._loader(repository.enterprises_of_accounts)
         self.liaisons = self._loader(repository.liaisons_of, default=list)
         self.latest_filing = self._loader(repository.latest_filings)
+        self.enterprise = self._loader(repository.enterprises_by_id)
+        self.reviews = self._loader(container.records.reviews, default=list)
+        self.attachments = self._loader(container.records.attachments, default=list)
 
     def _loader(
         self,

@@ -5,7 +5,9 @@ import uuid
 import strawberry
 
 from filing.enterprises.schemas import FilingForm, LiaisonForm, PersonForm
-from filing.graphql.enums import IdType, Sex
+from filing.graphql.enums import AttachmentKind, IdType, Sex
+from filing.records.changes import EnterpriseChangeForm
+from filing.records.schemas import AttachmentIssue, Decision, FieldIssue
 from servicekit.errors import ValidationFailed
 
 
@@ -96,3 +98,59 @@ def parse_id(value: strawberry.ID | None, path: str) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise ValidationFailed.single(path, "编号格式不正确", "not a valid id") from exc
+
+
+@strawberry.input
+class FieldIssueInput:
+    field: str = strawberry.field(description="The field's path, e.g. legalRepresentative.name")
+    message: str
+
+
+@strawberry.input
+class AttachmentIssueInput:
+    kind: AttachmentKind
+    message: str
+
+
+@strawberry.input(description="A review decision; a rejection says why")
+class ReviewInput:
+    approve: bool
+    comment: str | None = None
+    field_issues: list[FieldIssueInput] | None = None
+    attachment_issues: list[AttachmentIssueInput] | None = None
+
+    def to_decision(self) -> Decision:
+        return Decision(
+            approve=self.approve,
+            comment=self.comment.strip() if self.comment else None,
+            field_issues=[
+                FieldIssue(field=item.field.strip(), message=item.message.strip())
+                for item in self.field_issues or []
+            ],
+            attachment_issues=[
+                AttachmentIssue(kind=item.kind.value, message=item.message.strip())
+                for item in self.attachment_issues or []
+            ],
+        )
+
+
+@strawberry.input(description="附件4: only the items given change; the others stay as approved")
+class EnterpriseChangeInput:
+    enterprise_name: str | None = None
+    registered_address: str | None = None
+    operating_address: str | None = None
+    phone: str | None = None
+    legal_representative: PersonInput | None = None
+    reason: str | None = None
+
+    def to_form(self) -> EnterpriseChangeForm:
+        return EnterpriseChangeForm(
+            enterprise_name=self.enterprise_name,
+            registered_address=self.registered_address,
+            operating_address=self.operating_address,
+            phone=self.phone,
+            legal_representative=self.legal_representative.to_form()
+            if self.legal_representative
+            else None,
+            reason=self.reason,
+        )

@@ -7,15 +7,15 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.accounts import events, repository
-from identity.accounts.models import Account, AccountStatus, LegacyImport, RefreshToken
+from identity.accounts.models import Account, AccountStatus, LegacyImport
 from identity.accounts.passwords import Passwords
 from identity.accounts.service import existing_account
+from identity.accounts.sessions import sign_out_everywhere
 from servicekit.auth import Actor, Role
-from servicekit.db import utcnow
 from servicekit.errors import Forbidden, InvalidState, ValidationFailed
 from servicekit.logs import mask_personal_data
 from servicekit.outbox import Outbox
@@ -66,11 +66,7 @@ class AccountAdmin:
             if not (reason or "").strip():
                 raise ValidationFailed.single("reason", "停用时请填写原因", "a reason is required")
             account.status, account.disabled_reason = AccountStatus.DISABLED, reason
-            await session.execute(
-                update(RefreshToken)
-                .where(RefreshToken.account_id == account.id, RefreshToken.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            )
+            await sign_out_everywhere(session, account.id)
         else:
             if account.status != AccountStatus.DISABLED:
                 raise InvalidState()

@@ -154,11 +154,7 @@ class Sessions:
             raise NotFound()
         self._set_password(account, form.new_password)
         record_success(account)
-        await session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.account_id == account.id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        await sign_out_everywhere(session, account.id)
 
     def _set_password(self, account: Account, password: str) -> None:
         account.password_hash = self.passwords.hash(password)
@@ -189,3 +185,15 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+async def sign_out_everywhere(session: AsyncSession, account_id: uuid.UUID) -> int:
+    """Revokes every refresh token of the account, so that none of its sessions can be refreshed;
+    answers how many sessions (token families) that ended. Revoking again ends none."""
+    families = await session.scalars(
+        update(RefreshToken)
+        .where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .returning(RefreshToken.family_id)
+    )
+    return len(set(families))

@@ -20,14 +20,17 @@ log = logging.getLogger(__name__)
 
 def notifier(sender: Sender) -> Handler:
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        texts: dict[uuid.UUID, str] = {}
         try:
-            text = render(event.type, event.data)
-            ids = [uuid.UUID(str(value)) for value in event.data.get("accountIds") or []]
-        except (MissingField, ValueError) as exc:
+            for audience, text in render(event.type, event.data):
+                for value in event.data.get(audience) or []:
+                    texts.setdefault(uuid.UUID(str(value)), text)
+        except (MissingField, ValueError, TypeError) as exc:
             # A malformed event from another service is reported, not retried forever.
             log.warning("cannot notify about %s %s: %s", event.type, event.id, exc)
             return
-        for account in await repository.get_many(session, ids):
+        for account in await repository.get_many(session, list(texts)):
+            text = texts[account.id]
             if account.phone:
                 await notify(session, sender, Channel.SMS, account.phone, text)
             elif account.email:

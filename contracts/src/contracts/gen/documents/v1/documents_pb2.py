@@ -24,25 +24,25 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64ocuments/v1/documents.proto\x12\x0c\x64ocuments.v1\"s\n\rRenderRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x10\n\x08revision\x18\x03 \x01(\x05\x12\x11\n\tdata_json\x18\x04 \x01(\t\x12\x1b\n\x13owner_enterprise_id\x18\x05 \x01(\t\"i\n\x08\x44ocument\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x10\n\x08revision\x18\x05 \x01(\x05\x12\x12\n\ncreated_at\x18\x06 \x01(\t\"-\n\x14GetAttachmentRequest\x12\x15\n\rattachment_id\x18\x01 \x01(\t\"\x8a\x01\n\nAttachment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x1b\n\x13owner_enterprise_id\x18\x07 \x01(\t\"#\n\x12VerifyTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"w\n\x0cVerification\x12\x0f\n\x07genuine\x18\x01 \x01(\x08\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12\x10\n\x08revision\x18\x04 \x01(\x05\x12\x0f\n\x07\x63urrent\x18\x05 \x01(\x08\x12\x11\n\tissued_at\x18\x06 \x01(\t2\xe6\x01\n\tDocuments\x12=\n\x06Render\x12\x1b.documents.v1.RenderRequest\x1a\x16.documents.v1.Document\x12M\n\rGetAttachment\x12\".documents.v1.GetAttachmentRequest\x1a\x18.documents.v1.Attachment\x12K\n\x0bVerifyToken\x12 .documents.v1.VerifyTokenRequest\x1a\x1a.documents.v1.Verificationb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64ocuments/v1/documents.proto\x12\x0c\x64ocuments.v1\"\x8d\x01\n\rRenderRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x10\n\x08revision\x18\x03 \x01(\x05\x12\x11\n\tdata_json\x18\x04 \x01(\t\x12\x1b\n\x13owner_enterprise_id\x18\x05 \x01(\t\x12\x18\n\x10owner_account_id\x18\x06 \x01(\t\"i\n\x08\x44ocument\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06sha256\x18\x04 \x01(\t\x12\x10\n\x08revision\x18\x05 \x01(\x05\x12\x12\n\ncreated_at\x18\x06 \x01(\t\"-\n\x14GetAttachmentRequest\x12\x15\n\rattachment_id\x18\x01 \x01(\t\"\x85\x02\n\nAttachment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x1b\n\x13owner_enterprise_id\x18\x07 \x01(\t\x12\x14\n\x0cprinted_kind\x18\x08 \x01(\t\x12\x1a\n\x12printed_subject_id\x18\t \x01(\t\x12\x18\n\x10printed_revision\x18\n \x01(\x05\x12\x13\n\x0buploaded_by\x18\x0b \x01(\t\x12\x18\n\x10owner_account_id\x18\x0c \x01(\t\"#\n\x12VerifyTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"w\n\x0cVerification\x12\x0f\n\x07genuine\x18\x01 \x01(\x08\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12\x10\n\x08revision\x18\x04 \x01(\x05\x12\x0f\n\x07\x63urrent\x18\x05 \x01(\x08\x12\x11\n\tissued_at\x18\x06 \x01(\t2\xe6\x01\n\tDocuments\x12=\n\x06Render\x12\x1b.documents.v1.RenderRequest\x1a\x16.documents.v1.Document\x12M\n\rGetAttachment\x12\".documents.v1.GetAttachmentRequest\x1a\x18.documents.v1.Attachment\x12K\n\x0bVerifyToken\x12 .documents.v1.VerifyTokenRequest\x1a\x1a.documents.v1.Verificationb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'documents.v1.documents_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RENDERREQUEST']._serialized_start=46
-  _globals['_RENDERREQUEST']._serialized_end=161
-  _globals['_DOCUMENT']._serialized_start=163
-  _globals['_DOCUMENT']._serialized_end=268
-  _globals['_GETATTACHMENTREQUEST']._serialized_start=270
-  _globals['_GETATTACHMENTREQUEST']._serialized_end=315
-  _globals['_ATTACHMENT']._serialized_start=318
-  _globals['_ATTACHMENT']._serialized_end=456
-  _globals['_VERIFYTOKENREQUEST']._serialized_start=458
-  _globals['_VERIFYTOKENREQUEST']._serialized_end=493
-  _globals['_VERIFICATION']._serialized_start=495
-  _globals['_VERIFICATION']._serialized_end=614
-  _globals['_DOCUMENTS']._serialized_start=617
-  _globals['_DOCUMENTS']._serialized_end=847
+  _globals['_RENDERREQUEST']._serialized_start=47
+  _globals['_RENDERREQUEST']._serialized_end=188
+  _globals['_DOCUMENT']._serialized_start=190
+  _globals['_DOCUMENT']._serialized_end=295
+  _globals['_GETATTACHMENTREQUEST']._serialized_start=297
+  _globals['_GETATTACHMENTREQUEST']._serialized_end=342
+  _globals['_ATTACHMENT']._serialized_start=345
+  _globals['_ATTACHMENT']._serialized_end=606
+  _globals['_VERIFYTOKENREQUEST']._serialized_start=608
+  _globals['_VERIFYTOKENREQUEST']._serialized_end=643
+  _globals['_VERIFICATION']._serialized_start=645
+  _globals['_VERIFICATION']._serialized_end=764
+  _globals['_DOCUMENTS']._serialized_start=767
+  _globals['_DOCUMENTS']._serialized_end=997
 # @@protoc_insertion_point(module_scope)
