@@ -12,7 +12,13 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.enterprises import repository
-from filing.enterprises.models import EnterpriseMember, Filing, FilingStatus, ReviewLevel
+from filing.enterprises.models import (
+    ChangeKind,
+    EnterpriseMember,
+    Filing,
+    FilingStatus,
+    ReviewLevel,
+)
 from filing.errors import NotInReviewerStage, NotReviewer, OtherBranch
 from servicekit.auth import Actor, Role
 from servicekit.errors import Forbidden, NotFound, ValidationFailed
@@ -47,6 +53,8 @@ async def record_for(
         raise Forbidden()
     if found.created_by == uuid.UUID(actor.account_id):
         return found
+    if found.change_kind == ChangeKind.LIAISON_TAKEOVER:
+        raise NotFound()  # a takeover is its applicant's, until review decides it
     if await member_enterprise(session, actor) != found.enterprise_id:
         raise NotFound()
     return found
