@@ -65,6 +65,27 @@ FOUNDATION_OPERATIONS = {
     "foreignPersons",
     "bookingLocations",
     "verifyDocument",
+    # issue 4 and 5
+    "uploadAttachment",
+    "changePassword",
+    "startExam",
+    "saveExamAnswer",
+    "submitExam",
+    "questionBankDocument",
+    "registerForeignPerson",
+    "updateForeignPerson",
+    "availableSlots",
+    # issue 6
+    "submitFiling",
+    "filing",
+    "filings",
+    "reviewFiling",
+    "claimFiling",
+    "releaseFiling",
+    "requestLiaisonChange",
+    "requestLiaisonAddition",
+    "requestEnterpriseChange",
+    "attachToFiling",
 }
 FOUNDATION_TYPES = {
     "Account",
@@ -88,6 +109,20 @@ FOUNDATION_TYPES = {
     "Sex",
     "ServiceType",
     "PageInfo",
+    "Filing",
+    "FilingConnection",
+    "FilingStatus",
+    "ReviewInput",
+    "FieldIssueInput",
+    "AttachmentIssueInput",
+    "EnterpriseChangeInput",
+    "Review",
+    "FiledAttachment",
+    "AttachmentKind",
+    "Document",
+    "Attachment",
+    "ExamAttempt",
+    "ExamResult",
 }
 
 

@@ -28,11 +28,15 @@ from filing.errors import AccountNotActive, NotEnterpriseUser
 from filing.records import audit
 from filing.records.revisions import begin_edit
 from servicekit.auth import Actor, Role
-from servicekit.errors import Conflict, InvalidState, Message, NotFound
+from servicekit.errors import Conflict, InvalidState, Message, NotFound, ValidationFailed
 from servicekit.validation import normalise_mobile
 
 USCC_TAKEN = Message(
     "该统一社会信用代码已由其他账号备案", "Another account already files this enterprise"
+)
+TAKEOVER_USCC = (
+    "接管备案的统一社会信用代码不能修改",
+    "a takeover keeps the unified social credit code of the enterprise it takes over",
 )
 APPROVED_USE_CHANGES = Message(
     "备案已审核通过，如需修改请办理单位信息变更或联络员变更",
@@ -92,7 +96,12 @@ class Enterprises:
             record = await repository.filing(session, form.id, for_update=True)
             if record is None or record.created_by != account_id:
                 raise NotFound()
-            return record if record.change_kind == ChangeKind.LIAISON_TAKEOVER else None
+            if record.change_kind != ChangeKind.LIAISON_TAKEOVER:
+                return None
+            taken = await repository.enterprise(session, record.enterprise_id)
+            if taken is not None and taken.uscc != form.uscc:
+                raise ValidationFailed.single("uscc", *TAKEOVER_USCC)
+            return record
         existing = await repository.enterprise_by_uscc(session, form.uscc)
         if existing is None:
             return None

@@ -16,7 +16,7 @@ PHONE = re.compile(r"[\d\-+() ]{7,20}")
 MAX_LIAISONS = 2
 MIN_SOCIAL_SECURITY_MONTHS = 2
 
-__all__ = ["check_complete", "check_filing", "check_liaison", "is_uscc"]
+__all__ = ["check_complete", "check_contact", "check_filing", "check_liaison", "is_uscc"]
 
 
 def check_filing(form: FilingForm, districts: Mapping[str, object]) -> None:
@@ -53,6 +53,20 @@ def check_filing(form: FilingForm, districts: Mapping[str, object]) -> None:
         for index, liaison in enumerate(form.liaisons):
             _check_liaison(liaison, f"liaisons.{index}", errors)
     errors.raise_if_any()
+
+
+def check_contact(
+    errors: FieldErrors, path: str, *, phone: str | None, person: PersonForm | None
+) -> None:
+    """An information change's phone and legal representative, complete as the form needs."""
+    if phone is not None:
+        _check_phone(phone.strip(), f"{path}.phone", errors)
+    if person is not None:
+        _check_person(person, f"{path}.legalRepresentative", errors)
+        for field, (sub, label) in _PERSON_FIELDS.items():
+            if not getattr(person, field):
+                where = f"{path}.legalRepresentative.{sub}"
+                errors.add(where, f"请填写法定代表人{label}", f"{where} is required")
 
 
 def check_liaison(liaison: LiaisonForm, path: str = "input") -> None:

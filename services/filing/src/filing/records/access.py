@@ -51,10 +51,13 @@ async def record_for(
         return found
     if Role.ENTERPRISE_USER not in actor.roles:
         raise Forbidden()
-    if found.created_by == uuid.UUID(actor.account_id):
-        return found
     if found.change_kind == ChangeKind.LIAISON_TAKEOVER:
-        raise NotFound()  # a takeover is its applicant's, until review decides it
+        # A takeover is its applicant's, until review decides it. Any other record is the
+        # enterprise's only: its creator loses it with the enterprise (a replaced liaison).
+        if found.created_by == uuid.UUID(actor.account_id):
+            return found
+        if found.status != FilingStatus.APPROVED:
+            raise NotFound()
     if await member_enterprise(session, actor) != found.enterprise_id:
         raise NotFound()
     return found

@@ -22,10 +22,11 @@ from filing.enterprises.models import (
     RecordType,
 )
 from filing.enterprises.schemas import LiaisonForm, PersonForm
-from filing.enterprises.validation import MAX_LIAISONS, check_liaison
+from filing.enterprises.validation import MAX_LIAISONS, check_contact, check_liaison
 from filing.errors import NotFiledYet, OpenChangeExists
 from filing.records import audit
 from filing.records.access import member_enterprise
+from filing.records.paths import camel
 from filing.records.revisions import begin_edit
 from servicekit.auth import Actor, Role
 from servicekit.errors import FieldErrors, Forbidden, Message, ValidationFailed
@@ -119,6 +120,9 @@ class Changes:
             value = getattr(change, key)
             if value is not None:
                 data[key] = value.strip()
+                if not data[key]:
+                    errors.add(f"input.{camel(key)}", "请填写该项", "required")
+        check_contact(errors, "input", phone=change.phone, person=change.legal_representative)
         if change.legal_representative is not None:
             data["legal_representative"] = asdict(change.legal_representative)
         if change.reason is not None:

@@ -148,7 +148,10 @@ def liaison_change(
 
 def _describe(key: str, value: Any) -> str:
     if isinstance(value, dict):
-        return f"{value.get('name', '')}（{value.get('id_number', '')}，{value.get('phone', '')}）"
+        return (
+            f"{value.get('name') or ''}（证件号码 {value.get('id_number') or '—'}，"
+            f"电话 {value.get('phone') or '—'}）"
+        )
     return str(value or "")
 
 

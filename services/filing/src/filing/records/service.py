@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.identity_client import IdentityAccounts
@@ -76,9 +76,15 @@ class Records:
             enterprise = await repository.enterprises_of_accounts(
                 session, [uuid.UUID(actor.account_id)]
             )
-            mine = Filing.created_by == uuid.UUID(actor.account_id)
+            # As `record_for`: an undecided takeover is its applicant's only.
+            takeover = Filing.change_kind == ChangeKind.LIAISON_TAKEOVER
+            mine = takeover & (Filing.created_by == uuid.UUID(actor.account_id))
             own = next(iter(enterprise.values()), None)
-            query = query.where(mine | (Filing.enterprise_id == own.id) if own else mine)
+            theirs = (Filing.enterprise_id == own.id if own else false()) & (
+                Filing.change_kind.is_distinct_from(ChangeKind.LIAISON_TAKEOVER)
+                | (Filing.status == FilingStatus.APPROVED)
+            )
+            query = query.where(mine | theirs)
             order = (Filing.created_at.desc(), Filing.id)
         query = where.apply(query)
         total = await session.scalar(select(func.count()).select_from(query.subquery()))
@@ -123,7 +129,9 @@ class Records:
         if previous is not None:
             return previous.revision, diff(previous.data, record.data)
         if record.base_data is not None:
-            return 0, diff(record.base_data, record.data)
+            # Only what the record holds: a liaison change holds the liaison, not the enterprise.
+            base = {key: value for key, value in record.base_data.items() if key in record.data}
+            return 0, diff(base, record.data)
         return None, []
 
     # --- printed forms ---------------------------------------------------------------------
@@ -220,7 +228,11 @@ class Records:
     def _check_owner(actor: Actor, record: Filing, file: object) -> None:
         owner_enterprise = getattr(file, "owner_enterprise_id", "")
         owner_account = getattr(file, "owner_account_id", "")
-        if owner_enterprise == str(record.enterprise_id) or owner_account == actor.account_id:
+        # A takeover's applicant does not act for the enterprise (yet): its files are not theirs.
+        by_member = record.change_kind != ChangeKind.LIAISON_TAKEOVER
+        if (by_member and owner_enterprise == str(record.enterprise_id)) or (
+            owner_account == actor.account_id
+        ):
             return
         raise NotFound(Message("找不到该附件（请先上传）", "No such attachment (upload it first)"))
 
@@ -419,9 +431,10 @@ class Records:
             revision=record.revision,
             comment=decision.comment,
         )
-        await events.record_progress(session, event, record, enterprise, review)
         if record.status == FilingStatus.APPROVED:
             await approval.apply(session, record, enterprise)
+        # After the approval took effect: the accounts it made members are told as well.
+        await events.record_progress(session, event, record, enterprise, review)
         await session.flush()
         log.info("filing %s: %s at %s level by %s", record.id, event, level, actor.account_id)
         return record
