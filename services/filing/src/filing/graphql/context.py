@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from filing.enterprises import repository
 from filing.enterprises.models import Enterprise, Filing, Liaison
+from filing.records import audit
 from servicekit.graphql import ServiceContext
 
 if TYPE_CHECKING:
@@ -29,6 +30,19 @@ class FilingContext(ServiceContext):
         self.enterprise = self._loader(repository.enterprises_by_id)
         self.reviews = self._loader(container.records.reviews, default=list)
         self.attachments = self._loader(container.records.attachments, default=list)
+        # Officers' reads of personal data, written once per request and record, in one batch.
+        self.audited: DataLoader[audit.Read, None] = DataLoader(load_fn=self._audit_reads)
+
+    async def audit_read(self, read: audit.Read) -> None:
+        actor = await self.actor()
+        if actor.is_officer:
+            await self.audited.load(read)
+
+    async def _audit_reads(self, reads: list[audit.Read]) -> list[None]:
+        actor = await self.actor()
+        async with self.container.db.unit_of_work() as session:
+            audit.reads(session, actor, reads)
+        return [None] * len(reads)
 
     def _loader(
         self,

@@ -72,7 +72,9 @@ class Query:
         container = info.context.container
         async with container.db.unit_of_work() as session:
             record = await container.records.get(session, actor, str(id))
-        return Filing.from_model(record)
+        found = Filing.from_model(record)
+        await info.context.audit_read(found.data_read())  # opening a record reads it
+        return found
 
     @strawberry.field(
         description="Officers: their queue (branch: their districts' submitted records; city: "

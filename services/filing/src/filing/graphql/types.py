@@ -24,7 +24,7 @@ from filing.enterprises.models import Liaison as LiaisonModel
 from filing.enterprises.models import Review as ReviewModel
 from filing.graphql.context import FilingContext
 from filing.graphql.enums import AttachmentKind, IdType, Sex
-from filing.records import requirements
+from filing.records import audit, requirements
 from servicekit.graphql import Connection
 
 Ctx = Info[FilingContext, None]
@@ -243,8 +243,13 @@ class Filing:
         return found.branch if found else None
 
     @strawberry.field(description="The form as last saved")
-    def data(self) -> FilingData:
+    async def data(self, info: Ctx) -> FilingData:
+        await info.context.audit_read(self.data_read())
         return FilingData.of(self.model.data)
+
+    def data_read(self) -> audit.Read:
+        model = self.model
+        return audit.Read("filing.read", model.enterprise_id, model.id, model.revision)
 
     @strawberry.field(description="The officer reviewing it now (null when nobody holds it)")
     def claim(self) -> Claim | None:
@@ -294,6 +299,7 @@ class Filing:
         "first revision: since the approved data); for the reviewer"
     )
     async def changes(self, info: Ctx) -> list[FieldChange]:
+        await info.context.audit_read(self.data_read())
         container = info.context.container
         async with container.db.unit_of_work() as session:
             _, changes = await container.records.changes(session, self.model)
@@ -428,7 +434,8 @@ class Enterprise:
         )
 
     @strawberry.field(description="The approved data as it is now (null before the approval)")
-    def approved_data(self) -> FilingData | None:
+    async def approved_data(self, info: Ctx) -> FilingData | None:
+        await info.context.audit_read(audit.Read("enterprise.read", self.model.id))
         return FilingData.of(self.model.data) if self.model.data else None
 
     @strawberry.field
@@ -443,6 +450,7 @@ class Enterprise:
 
     @strawberry.field(description="Every approved version, newest first")
     async def versions(self, info: Ctx) -> list[EnterpriseVersion]:
+        await info.context.audit_read(audit.Read("enterprise.read", self.model.id))
         container = info.context.container
         async with container.db.unit_of_work() as session:
             rows = await repository.versions(session, self.model.id)

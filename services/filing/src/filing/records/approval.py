@@ -96,8 +96,7 @@ async def _liaison_change(session: AsyncSession, record: Filing, enterprise: Ent
         for liaison in current:
             if str(liaison.id) == replaced["id"]:
                 order = liaison.position_order
-                if liaison.account_id is not None:
-                    removed.append(liaison.account_id)
+                removed.extend(await _account_of(session, liaison))
                 await session.delete(liaison)
         await session.execute(
             delete(EnterpriseMember).where(EnterpriseMember.account_id.in_(removed))
@@ -134,6 +133,15 @@ async def _make_members(
             added.append(account)
     await session.flush()
     return added
+
+
+async def _account_of(session: AsyncSession, liaison: Liaison) -> list[uuid.UUID]:
+    """The liaison's account: linked when saved, or found by mobile now (the projection may not
+    have known the account when the liaison was saved)."""
+    if liaison.account_id is not None:
+        return [liaison.account_id]
+    found = await repository.active_accounts_by_phone(session, [liaison.mobile])
+    return [found[liaison.mobile]] if liaison.mobile in found else []
 
 
 def _accounts(liaisons: list[Liaison]) -> list[uuid.UUID]:

@@ -4,6 +4,7 @@ transaction, so a change and its entry are stored together or not at all."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,31 @@ def record(
             detail=detail,
         )
     )
+
+
+@dataclass(frozen=True)
+class Read:
+    """An officer's read of personal data: a record, or an enterprise's approved data."""
+
+    action: str  # filing.read | enterprise.read
+    enterprise_id: uuid.UUID
+    filing_id: uuid.UUID | None = None
+    revision: int | None = None
+
+
+def reads(session: AsyncSession, actor: Actor, items: list[Read]) -> None:
+    for item in items:
+        session.add(
+            AuditEntry(
+                actor_id=uuid.UUID(actor.account_id),
+                actor_name=actor.name or "",
+                actor_roles=sorted(role.value for role in actor.roles),
+                action=item.action,
+                filing_id=item.filing_id,
+                enterprise_id=item.enterprise_id,
+                detail={} if item.revision is None else {"revision": item.revision},
+            )
+        )
 
 
 async def entries(

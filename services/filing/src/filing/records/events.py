@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.db import outbox
-from filing.enterprises.models import Enterprise, EnterpriseMember, Filing, Liaison, Review
+from filing.enterprises.models import (
+    ChangeKind,
+    Enterprise,
+    EnterpriseMember,
+    Filing,
+    FilingStatus,
+    Liaison,
+    Review,
+)
 from servicekit.db import utcnow
 from servicekit.outbox import Outbox
 
@@ -27,7 +35,10 @@ publisher = Outbox(outbox, source="/services/filing")
 
 
 async def recipients(session: AsyncSession, record: Filing) -> list[str]:
-    """Who is told about a record: the enterprise's members and the record's creator."""
+    """Who is told about a record: the enterprise's members and the record's creator (for an
+    undecided takeover, its applicant only: the current users do not see it)."""
+    if record.change_kind == ChangeKind.LIAISON_TAKEOVER and record.status != FilingStatus.APPROVED:
+        return [str(record.created_by)]
     members = await session.scalars(
         select(EnterpriseMember.account_id).where(
             EnterpriseMember.enterprise_id == record.enterprise_id

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.identity_client import IdentityAccounts
@@ -34,6 +34,7 @@ from filing.records.paths import FieldChange, diff
 from filing.records.revisions import begin_edit
 from filing.records.schemas import Decision, FilingFilter
 from servicekit.auth import Actor, Role
+from servicekit.calendar import CHINA_TZ
 from servicekit.db import utcnow
 from servicekit.errors import Conflict, FieldErrors, Forbidden, Message, NotFound, ValidationFailed
 from servicekit.graphql import Page
@@ -52,16 +53,16 @@ class Records:
     # --- reading ---------------------------------------------------------------------------
 
     async def get(self, session: AsyncSession, actor: Actor, filing_id: str) -> Filing:
-        record = await record_for(session, actor, filing_id)
-        if actor.is_officer:
-            audit.record(session, actor, "filing.read", record, revision=record.revision)
-        return record
+        """The record (an officer's read is audited by the GraphQL layer, once per request and
+        record, whichever field shows the data)."""
+        return await record_for(session, actor, filing_id)
 
     async def search(
         self, session: AsyncSession, actor: Actor, where: FilingFilter, page: Page
     ) -> tuple[list[Filing], int]:
-        """Officers: their queue (branch: their districts; city/admin: everything submitted),
-        oldest submission first. Enterprise users: their enterprise's records, newest first."""
+        """Officers: their queue (branch: their districts; city: what the branch approved;
+        admins: everything submitted), oldest submission first. Enterprise users: their
+        enterprise's records, newest first."""
         query: Select[Filing] = select(Filing).join(
             Enterprise, Enterprise.id == Filing.enterprise_id
         )
@@ -69,7 +70,11 @@ class Records:
             if not actor.has_any([Role.BRANCH_OFFICER, Role.CITY_OFFICER, Role.ADMIN]):
                 raise Forbidden()
             query = query.where(Filing.status != FilingStatus.DRAFT)
-            if not actor.has_any([Role.CITY_OFFICER, Role.ADMIN]):
+            if Role.ADMIN in actor.roles:
+                pass  # everything submitted
+            elif Role.CITY_OFFICER in actor.roles:
+                query = query.where(self._past_branch())
+            else:
                 query = query.where(Filing.district.in_(actor.districts))
             order: tuple[Any, ...] = (Filing.submitted_at.asc(), Filing.id)
         else:
@@ -90,6 +95,18 @@ class Records:
         total = await session.scalar(select(func.count()).select_from(query.subquery()))
         rows = await session.scalars(query.order_by(*order).offset(page.offset).limit(page.limit))
         return list(rows), total or 0
+
+    @staticmethod
+    def _past_branch() -> ColumnElement[bool]:
+        """Records a branch approved: at city review, approved, or decided by the city."""
+        decided_by_city = (
+            select(Review.id)
+            .where(Review.filing_id == Filing.id, Review.level == ReviewLevel.CITY)
+            .exists()
+        )
+        return (
+            Filing.status.in_([FilingStatus.CITY_REVIEW, FilingStatus.APPROVED]) | decided_by_city
+        )
 
     async def reviews(
         self, session: AsyncSession, filing_ids: Sequence[uuid.UUID]
@@ -368,7 +385,7 @@ class Records:
         me = uuid.UUID(actor.account_id)
         if record.claimed_by not in (None, me) and not self._expired(record):
             until = (
-                record.claim_expires_at.astimezone().strftime("%H:%M")
+                record.claim_expires_at.astimezone(CHINA_TZ).strftime("%H:%M")
                 if record.claim_expires_at
                 else ""
             )
