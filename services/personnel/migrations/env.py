@@ -1,3 +1,4 @@
+import personnel.enterprises.models
 import personnel.people.models  # noqa: F401 - registers the tables
 from personnel.config import PersonnelSettings
 from personnel.db import metadata

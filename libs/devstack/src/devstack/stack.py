@@ -22,7 +22,7 @@ SERVICES = ["identity", "filing", "personnel", "booking", "documents"]
 GRPC_PEERS = {
     "identity": ["documents"],
     "filing": ["identity", "documents"],
-    "personnel": ["filing"],
+    "personnel": ["filing", "documents"],
     "booking": ["filing", "personnel"],
     "documents": ["filing"],
 }

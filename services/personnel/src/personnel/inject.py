@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from personnel.config import PersonnelSettings
-from personnel.db import outbox
+from personnel.consumers import HANDLERS
+from personnel.db import inbox, outbox
+from personnel.enterprises.service import Enterprises
 from personnel.graphql.context import PersonnelContext
 from personnel.graphql.schema import build_schema
 from personnel.grpc.people import register
@@ -22,16 +24,18 @@ class Container:
     settings: PersonnelSettings
     db: Database
     verifier: JwksVerifier
-    enterprises: FilingEnterprises
+    filing: FilingEnterprises
+    enterprises: Enterprises
     people: People
 
 
 def build_container(settings: PersonnelSettings) -> Container:
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
-    enterprises = FilingEnterprises(settings.filing_grpc_target, settings.grpc_deadline_seconds)
+    filing = FilingEnterprises(settings.filing_grpc_target, settings.grpc_deadline_seconds)
+    enterprises = Enterprises(filing)
     people = People(enterprises=enterprises, outbox=Outbox(outbox, "/services/personnel"))
     verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
-    return Container(settings, db, verifier, enterprises, people)
+    return Container(settings, db, verifier, filing, enterprises, people)
 
 
 def build_parts(container: Container) -> ServiceParts:
@@ -43,8 +47,10 @@ def build_parts(container: Container) -> ServiceParts:
         db=container.db,
         verifier=container.verifier,
         outbox=outbox,
+        inbox=inbox,
+        handlers=HANDLERS,
         register_grpc=register(container.db, container.people),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: PersonnelContext(container),
-        on_stop=[container.enterprises.close],
+        on_stop=[container.filing.close],
     )

@@ -14,12 +14,19 @@ class AttachmentKind(StrEnum):
     SOCIAL_SECURITY_PROOF = "SOCIAL_SECURITY_PROOF"
     CHANGE_FORM = "CHANGE_FORM"
     SUPPLEMENTARY = "SUPPLEMENTARY"
+    # An employment application form stamped by the exit-entry bureau (市公安出入境管理部门意见).
+    EXIT_ENTRY_OPINION = "EXIT_ENTRY_OPINION"
 
 
 # Forms this system generates with a QR code, that are printed, signed or sealed and uploaded
 # again: their code says which revision was signed.
 PRINTED_FORM_KINDS = frozenset(
-    {AttachmentKind.APPLICATION_FORM, AttachmentKind.COMMITMENT_LETTER, AttachmentKind.CHANGE_FORM}
+    {
+        AttachmentKind.APPLICATION_FORM,
+        AttachmentKind.COMMITMENT_LETTER,
+        AttachmentKind.CHANGE_FORM,
+        AttachmentKind.EXIT_ENTRY_OPINION,
+    }
 )
 
 

@@ -130,3 +130,12 @@ async def open_takeover(
         )
         .with_for_update()
     )
+
+
+async def members_of(session: AsyncSession, enterprise_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(EnterpriseMember.account_id)
+        .where(EnterpriseMember.enterprise_id == enterprise_id)
+        .order_by(EnterpriseMember.created_at)
+    )
+    return list(rows)

@@ -31,3 +31,4 @@ class AttachmentKind(Enum):
     SOCIAL_SECURITY_PROOF = "SOCIAL_SECURITY_PROOF"
     CHANGE_FORM = "CHANGE_FORM"
     SUPPLEMENTARY = "SUPPLEMENTARY"
+    EXIT_ENTRY_OPINION = "EXIT_ENTRY_OPINION"  # personnel: a stamped employment form

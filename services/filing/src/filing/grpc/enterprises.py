@@ -10,7 +10,7 @@ import grpc
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
 from filing.enterprises import repository
-from filing.enterprises.models import Enterprise, EnterpriseStatus
+from filing.enterprises.models import Enterprise, EnterpriseStatus, Liaison
 from filing.enterprises.service import Enterprises
 from servicekit.db import Database
 from servicekit.errors import NotFound
@@ -28,13 +28,23 @@ def _uuid(value: str) -> uuid.UUID:
         raise NotFound() from exc
 
 
-def enterprise_message(found: Enterprise) -> pb.Enterprise:
+def enterprise_message(
+    found: Enterprise, liaisons: list[Liaison], members: list[uuid.UUID]
+) -> pb.Enterprise:
+    data = found.data or {}
+    first = liaisons[0] if liaisons else None
     return pb.Enterprise(
         id=str(found.id),
         name=found.name,
         uscc=found.uscc or "",
         district=found.district or "",
         status=STATUS[EnterpriseStatus(found.status)],
+        address=data.get("operating_address") or data.get("registered_address") or "",
+        phone=data.get("phone") or "",
+        legal_representative=(data.get("legal_representative") or {}).get("name") or "",
+        contact_person=first.name if first else "",
+        contact_phone=first.mobile if first else "",
+        member_account_ids=[str(member) for member in members],
     )
 
 
@@ -60,7 +70,10 @@ class EnterprisesServicer(pb_grpc.EnterprisesServicer):
                 raise NotFound()
         else:
             found = await self._find(request.enterprise_id)
-        return enterprise_message(found)
+        async with self.db.unit_of_work() as session:
+            liaisons = (await repository.liaisons_of(session, [found.id]))[found.id]
+            members = await repository.members_of(session, found.id)
+        return enterprise_message(found, liaisons, members)
 
     async def IsEnterpriseActive(
         self, request: pb.IsEnterpriseActiveRequest, context: grpc.aio.ServicerContext

@@ -204,6 +204,13 @@ class Records:
         liaison_index: int,
     ) -> Filing:
         record = await self._own_record(session, actor, filing_id)
+        accepted = {slot.kind for slot in requirements.slots(record)} | {requirements.SUPPLEMENTARY}
+        if kind not in accepted:
+            raise ValidationFailed.single(
+                "kind",
+                "本记录不需要这类材料",
+                f"this record takes {', '.join(sorted(accepted))}",
+            )
         begin_edit(record)
         if kind in requirements.PER_LIAISON:
             count = max(len(record.data.get("liaisons") or []), 1)

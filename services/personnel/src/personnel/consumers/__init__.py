@@ -1,5 +1,9 @@
-"""Inbox handlers of personnel. None yet: foreign person records need no other service's events.
+"""Inbox handlers of the events personnel consumes, by event type."""
 
-When one is added (e.g. reacting to `filing.enterprise.changed`), it goes here and is wired as an
-`EventConsumer` in `personnel.inject`.
-"""
+from personnel.enterprises.consumers import APPROVED, CHANGED, on_enterprise_event
+from servicekit.inbox import Handler
+
+HANDLERS: dict[str, Handler] = {
+    APPROVED: on_enterprise_event,
+    CHANGED: on_enterprise_event,
+}

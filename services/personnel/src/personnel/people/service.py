@@ -11,16 +11,16 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from personnel.errors import DuplicateDocument, EnterpriseNotFiled, NoEnterprise, NotEnterpriseUser
+from personnel.enterprises.service import Enterprises
+from personnel.errors import DuplicateDocument
 from personnel.people import events, repository
 from personnel.people.models import DOCUMENT_UNIQUE, ForeignPerson
 from personnel.people.schemas import ForeignPersonForm, PersonQuery
 from personnel.people.validation import check_form
-from servicekit.auth import Actor, Role
+from servicekit.auth import Actor
 from servicekit.calendar import CHINA_TZ
 from servicekit.db import utcnow
 from servicekit.errors import Forbidden, NotFound, ValidationFailed
-from servicekit.filing_client import EnterpriseRef, FilingEnterprises
 from servicekit.outbox import Outbox
 
 # Officer reads of full records (document numbers, contacts) are audited (ARCHITECTURE.md).
@@ -42,13 +42,13 @@ class ReadScope:
 
 @dataclass
 class People:
-    enterprises: FilingEnterprises
+    enterprises: Enterprises
     outbox: Outbox
 
     async def register(
         self, session: AsyncSession, actor: Actor, form: ForeignPersonForm
     ) -> ForeignPerson:
-        enterprise = await self._filed_enterprise(actor)
+        enterprise = await self.enterprises.filed_of_actor(session, actor)
         valid = check_form(form, _today())
         await self._require_unique(session, enterprise.id, valid, person_id=None)
         person = ForeignPerson(
@@ -65,7 +65,7 @@ class People:
     async def update(
         self, session: AsyncSession, actor: Actor, person_id: str, form: ForeignPersonForm
     ) -> ForeignPerson:
-        enterprise = await self._filed_enterprise(actor)
+        enterprise = await self.enterprises.filed_of_actor(session, actor)
         person = await repository.get(session, _uuid(person_id), for_update=True)
         if person is None or person.enterprise_id != enterprise.id:
             raise NotFound()  # another enterprise's person: never reveal that it exists
@@ -129,20 +129,8 @@ class People:
     async def _read_scope(self, actor: Actor) -> ReadScope:
         if actor.is_officer:
             return ReadScope(everything=True)
-        actor.require(Role.ENTERPRISE_USER)
-        enterprise = await self.enterprises.of_account(actor.account_id)
+        enterprise = await self.enterprises.of_actor(actor)
         return ReadScope(everything=False, enterprise_id=enterprise.id if enterprise else None)
-
-    async def _filed_enterprise(self, actor: Actor) -> EnterpriseRef:
-        """Foreign person management opens when the enterprise's filing is approved."""
-        if not actor.has_any([Role.ENTERPRISE_USER]):
-            raise NotEnterpriseUser()
-        enterprise = await self.enterprises.of_account(actor.account_id)
-        if enterprise is None:
-            raise NoEnterprise()
-        if not enterprise.is_filed:
-            raise EnterpriseNotFiled()
-        return enterprise
 
     async def _require_unique(
         self,

@@ -24,29 +24,29 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66iling/v1/enterprises.proto\x12\tfiling.v1\"K\n\x14GetEnterpriseRequest\x12\x17\n\renterprise_id\x18\x01 \x01(\tH\x00\x12\x14\n\naccount_id\x18\x02 \x01(\tH\x00\x42\x04\n\x02\x62y\"s\n\nEnterprise\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04uscc\x18\x03 \x01(\t\x12\x10\n\x08\x64istrict\x18\x04 \x01(\t\x12+\n\x06status\x18\x05 \x01(\x0e\x32\x1b.filing.v1.EnterpriseStatus\"2\n\x19IsEnterpriseActiveRequest\x12\x15\n\renterprise_id\x18\x01 \x01(\t\"\"\n\x10\x45nterpriseActive\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\",\n\x13ListLiaisonsRequest\x12\x15\n\renterprise_id\x18\x01 \x01(\t\"G\n\x07Liaison\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06mobile\x18\x03 \x01(\t\x12\x12\n\naccount_id\x18\x04 \x01(\t\"<\n\x14ListLiaisonsResponse\x12$\n\x08liaisons\x18\x01 \x03(\x0b\x32\x12.filing.v1.Liaison*q\n\x10\x45nterpriseStatus\x12!\n\x1d\x45NTERPRISE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x45NTERPRISE_STATUS_UNFILED\x10\x01\x12\x1b\n\x17\x45NTERPRISE_STATUS_FILED\x10\x02\x32\x80\x02\n\x0b\x45nterprises\x12G\n\rGetEnterprise\x12\x1f.filing.v1.GetEnterpriseRequest\x1a\x15.filing.v1.Enterprise\x12W\n\x12IsEnterpriseActive\x12$.filing.v1.IsEnterpriseActiveRequest\x1a\x1b.filing.v1.EnterpriseActive\x12O\n\x0cListLiaisons\x12\x1e.filing.v1.ListLiaisonsRequest\x1a\x1f.filing.v1.ListLiaisonsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x66iling/v1/enterprises.proto\x12\tfiling.v1\"K\n\x14GetEnterpriseRequest\x12\x17\n\renterprise_id\x18\x01 \x01(\tH\x00\x12\x14\n\naccount_id\x18\x02 \x01(\tH\x00\x42\x04\n\x02\x62y\"\xfc\x01\n\nEnterprise\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04uscc\x18\x03 \x01(\t\x12\x10\n\x08\x64istrict\x18\x04 \x01(\t\x12+\n\x06status\x18\x05 \x01(\x0e\x32\x1b.filing.v1.EnterpriseStatus\x12\x0f\n\x07\x61\x64\x64ress\x18\x06 \x01(\t\x12\r\n\x05phone\x18\x07 \x01(\t\x12\x1c\n\x14legal_representative\x18\x08 \x01(\t\x12\x16\n\x0e\x63ontact_person\x18\t \x01(\t\x12\x15\n\rcontact_phone\x18\n \x01(\t\x12\x1a\n\x12member_account_ids\x18\x0b \x03(\t\"2\n\x19IsEnterpriseActiveRequest\x12\x15\n\renterprise_id\x18\x01 \x01(\t\"\"\n\x10\x45nterpriseActive\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\",\n\x13ListLiaisonsRequest\x12\x15\n\renterprise_id\x18\x01 \x01(\t\"G\n\x07Liaison\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06mobile\x18\x03 \x01(\t\x12\x12\n\naccount_id\x18\x04 \x01(\t\"<\n\x14ListLiaisonsResponse\x12$\n\x08liaisons\x18\x01 \x03(\x0b\x32\x12.filing.v1.Liaison*q\n\x10\x45nterpriseStatus\x12!\n\x1d\x45NTERPRISE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x45NTERPRISE_STATUS_UNFILED\x10\x01\x12\x1b\n\x17\x45NTERPRISE_STATUS_FILED\x10\x02\x32\x80\x02\n\x0b\x45nterprises\x12G\n\rGetEnterprise\x12\x1f.filing.v1.GetEnterpriseRequest\x1a\x15.filing.v1.Enterprise\x12W\n\x12IsEnterpriseActive\x12$.filing.v1.IsEnterpriseActiveRequest\x1a\x1b.filing.v1.EnterpriseActive\x12O\n\x0cListLiaisons\x12\x1e.filing.v1.ListLiaisonsRequest\x1a\x1f.filing.v1.ListLiaisonsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'filing.v1.enterprises_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENTERPRISESTATUS']._serialized_start=505
-  _globals['_ENTERPRISESTATUS']._serialized_end=618
+  _globals['_ENTERPRISESTATUS']._serialized_start=643
+  _globals['_ENTERPRISESTATUS']._serialized_end=756
   _globals['_GETENTERPRISEREQUEST']._serialized_start=42
   _globals['_GETENTERPRISEREQUEST']._serialized_end=117
-  _globals['_ENTERPRISE']._serialized_start=119
-  _globals['_ENTERPRISE']._serialized_end=234
-  _globals['_ISENTERPRISEACTIVEREQUEST']._serialized_start=236
-  _globals['_ISENTERPRISEACTIVEREQUEST']._serialized_end=286
-  _globals['_ENTERPRISEACTIVE']._serialized_start=288
-  _globals['_ENTERPRISEACTIVE']._serialized_end=322
-  _globals['_LISTLIAISONSREQUEST']._serialized_start=324
-  _globals['_LISTLIAISONSREQUEST']._serialized_end=368
-  _globals['_LIAISON']._serialized_start=370
-  _globals['_LIAISON']._serialized_end=441
-  _globals['_LISTLIAISONSRESPONSE']._serialized_start=443
-  _globals['_LISTLIAISONSRESPONSE']._serialized_end=503
-  _globals['_ENTERPRISES']._serialized_start=621
-  _globals['_ENTERPRISES']._serialized_end=877
+  _globals['_ENTERPRISE']._serialized_start=120
+  _globals['_ENTERPRISE']._serialized_end=372
+  _globals['_ISENTERPRISEACTIVEREQUEST']._serialized_start=374
+  _globals['_ISENTERPRISEACTIVEREQUEST']._serialized_end=424
+  _globals['_ENTERPRISEACTIVE']._serialized_start=426
+  _globals['_ENTERPRISEACTIVE']._serialized_end=460
+  _globals['_LISTLIAISONSREQUEST']._serialized_start=462
+  _globals['_LISTLIAISONSREQUEST']._serialized_end=506
+  _globals['_LIAISON']._serialized_start=508
+  _globals['_LIAISON']._serialized_end=579
+  _globals['_LISTLIAISONSRESPONSE']._serialized_start=581
+  _globals['_LISTLIAISONSRESPONSE']._serialized_end=641
+  _globals['_ENTERPRISES']._serialized_start=759
+  _globals['_ENTERPRISES']._serialized_end=1015
 # @@protoc_insertion_point(module_scope)

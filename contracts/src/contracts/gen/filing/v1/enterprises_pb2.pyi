@@ -25,18 +25,30 @@ class GetEnterpriseRequest(_message.Message):
     def __init__(self, enterprise_id: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class Enterprise(_message.Message):
-    __slots__ = ("id", "name", "uscc", "district", "status")
+    __slots__ = ("id", "name", "uscc", "district", "status", "address", "phone", "legal_representative", "contact_person", "contact_phone", "member_account_ids")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     USCC_FIELD_NUMBER: _ClassVar[int]
     DISTRICT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_REPRESENTATIVE_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_PERSON_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_PHONE_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     uscc: str
     district: str
     status: EnterpriseStatus
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., uscc: _Optional[str] = ..., district: _Optional[str] = ..., status: _Optional[_Union[EnterpriseStatus, str]] = ...) -> None: ...
+    address: str
+    phone: str
+    legal_representative: str
+    contact_person: str
+    contact_phone: str
+    member_account_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., uscc: _Optional[str] = ..., district: _Optional[str] = ..., status: _Optional[_Union[EnterpriseStatus, str]] = ..., address: _Optional[str] = ..., phone: _Optional[str] = ..., legal_representative: _Optional[str] = ..., contact_person: _Optional[str] = ..., contact_phone: _Optional[str] = ..., member_account_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IsEnterpriseActiveRequest(_message.Message):
     __slots__ = ("enterprise_id",)
