@@ -8,6 +8,7 @@ from filing.accounts.identity_client import IdentityAccounts
 from filing.config import FilingSettings
 from filing.consumers import HANDLERS
 from filing.db import inbox, outbox
+from filing.enterprises.members import Members
 from filing.enterprises.service import Enterprises
 from filing.graphql.context import FilingContext
 from filing.graphql.schema import build_schema
@@ -30,6 +31,7 @@ class Container:
     records: Records
     changes: Changes
     printer: FormPrinter
+    members: Members
 
 
 def build_container(settings: FilingSettings) -> Container:
@@ -48,6 +50,7 @@ def build_container(settings: FilingSettings) -> Container:
         Records(settings, identity, printer),
         Changes(settings),
         printer,
+        Members(),
     )
 
 

@@ -65,13 +65,21 @@ class Enterprise(Base):
     )
 
 
+class MemberRole(StrEnum):
+    LIAISON = "LIAISON"  # 外管联络员: files and changes the filing (phone account)
+    HR = "HR"  # the labour-side contact (e-mail account): foreign persons and permits only
+
+
 class EnterpriseMember(Base):
-    """The enterprise an account acts for (one per account)."""
+    """The enterprise an account acts for (one per account), and as what."""
 
     __tablename__ = "enterprise_members"
 
     account_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     enterprise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    role: Mapped[str] = mapped_column(
+        String(8), default=MemberRole.LIAISON, server_default=MemberRole.LIAISON
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -139,3 +139,14 @@ async def members_of(session: AsyncSession, enterprise_id: uuid.UUID) -> list[uu
         .order_by(EnterpriseMember.created_at)
     )
     return list(rows)
+
+
+async def members_with_roles(
+    session: AsyncSession, enterprise_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str]]:
+    rows = await session.execute(
+        select(EnterpriseMember.account_id, EnterpriseMember.role)
+        .where(EnterpriseMember.enterprise_id == enterprise_id)
+        .order_by(EnterpriseMember.created_at)
+    )
+    return [(account, role) for account, role in rows]

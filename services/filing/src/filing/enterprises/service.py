@@ -20,15 +20,17 @@ from filing.enterprises.models import (
     Filing,
     FilingStatus,
     Liaison,
+    MemberRole,
     RecordType,
 )
 from filing.enterprises.schemas import FilingForm
 from filing.enterprises.validation import check_filing
 from filing.errors import AccountNotActive, NotEnterpriseUser
 from filing.records import audit
+from filing.records.access import LIAISONS_ONLY
 from filing.records.revisions import begin_edit
 from servicekit.auth import Actor, Role
-from servicekit.errors import Conflict, InvalidState, Message, NotFound, ValidationFailed
+from servicekit.errors import Conflict, Forbidden, InvalidState, Message, NotFound, ValidationFailed
 from servicekit.validation import normalise_mobile
 
 USCC_TAKEN = Message(
@@ -59,6 +61,8 @@ class Enterprises:
             raise AccountNotActive()
         account_id = uuid.UUID(actor.account_id)
         member = await session.get(EnterpriseMember, account_id)
+        if member is not None and member.role != MemberRole.LIAISON:
+            raise Forbidden(LIAISONS_ONLY)
         data = form.as_data()
         if member is None:
             takeover = await self._takeover(session, account_id, form)

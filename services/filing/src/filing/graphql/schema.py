@@ -234,6 +234,25 @@ class Mutation:
             record = await container.changes.enterprise_change(session, actor, form)
         return Filing.from_model(record)
 
+    @strawberry.mutation(
+        description="A liaison binds the enterprise's HR user (an approved e-mail account): it "
+        "then sees the enterprise's foreign persons and permit applications"
+    )
+    async def bind_hr_account(self, info: Ctx, email: str) -> Enterprise:
+        actor = await info.context.actor()
+        container = info.context.container
+        async with container.db.unit_of_work() as session:
+            enterprise = await container.members.bind_hr(session, actor, email)
+        return Enterprise.from_model(enterprise)
+
+    @strawberry.mutation(description="A liaison unbinds the enterprise's HR user")
+    async def unbind_hr_account(self, info: Ctx, account_id: strawberry.ID) -> Enterprise:
+        actor = await info.context.actor()
+        container = info.context.container
+        async with container.db.unit_of_work() as session:
+            enterprise = await container.members.unbind_hr(session, actor, str(account_id))
+        return Enterprise.from_model(enterprise)
+
 
 def build_schema(*, dev: bool) -> SubgraphSchema:
     return SubgraphSchema(query=Query, mutation=Mutation, types=[Account, Enterprise, Filing])

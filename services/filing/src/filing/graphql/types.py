@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import Enum
 from typing import Any, TypeAlias
 
 import strawberry
@@ -385,6 +386,18 @@ class Liaison:
         )
 
 
+@strawberry.enum(description="As what an account acts for its enterprise")
+class MemberRole(Enum):
+    LIAISON = "LIAISON"
+    HR = "HR"
+
+
+@strawberry.type(description="An account that acts for the enterprise")
+class EnterpriseUser:
+    role: MemberRole
+    account: Account
+
+
 @strawberry.type(description="An approved version of the enterprise's data (新增 or 变更)")
 class EnterpriseVersion:
     version: int
@@ -447,6 +460,16 @@ class Enterprise:
     async def current_filing(self, info: Ctx) -> Filing | None:
         found = await info.context.latest_filing.load(self.model.id)
         return None if found is None else Filing.from_model(found)
+
+    @strawberry.field(description="The accounts that act for it (its users and officers only)")
+    async def users(self, info: Ctx) -> list[EnterpriseUser]:
+        container = info.context.container
+        async with container.db.unit_of_work() as session:
+            rows = await repository.members_with_roles(session, self.model.id)
+        return [
+            EnterpriseUser(role=MemberRole(role), account=Account(id=strawberry.ID(str(account))))
+            for account, role in rows
+        ]
 
     @strawberry.field(description="Every approved version, newest first")
     async def versions(self, info: Ctx) -> list[EnterpriseVersion]:

@@ -17,13 +17,17 @@ from filing.enterprises.models import (
     EnterpriseMember,
     Filing,
     FilingStatus,
+    MemberRole,
     ReviewLevel,
 )
 from filing.errors import NotInReviewerStage, NotReviewer, OtherBranch
 from servicekit.auth import Actor, Role
-from servicekit.errors import Forbidden, NotFound, ValidationFailed
+from servicekit.errors import Forbidden, Message, NotFound, ValidationFailed
 
 READERS = (Role.BRANCH_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
+LIAISONS_ONLY = Message(
+    "仅外管联络员可以办理备案及变更", "Only the enterprise's liaisons file and request changes"
+)
 
 
 def parse(value: str, path: str = "id") -> uuid.UUID:
@@ -33,13 +37,26 @@ def parse(value: str, path: str = "id") -> uuid.UUID:
         raise ValidationFailed.single(path, "编号格式不正确", "not a valid id") from exc
 
 
-async def member_enterprise(session: AsyncSession, actor: Actor) -> uuid.UUID | None:
+async def member_enterprise(
+    session: AsyncSession, actor: Actor, *, liaison: bool = False
+) -> uuid.UUID | None:
+    """The enterprise the actor acts for; with `liaison`, only if they act as its liaison (an HR
+    user reads the filing but does not change it)."""
     member = await session.get(EnterpriseMember, uuid.UUID(actor.account_id))
-    return None if member is None else member.enterprise_id
+    if member is None:
+        return None
+    if liaison and member.role != MemberRole.LIAISON:
+        raise Forbidden(LIAISONS_ONLY)
+    return member.enterprise_id
 
 
 async def record_for(
-    session: AsyncSession, actor: Actor, filing_id: str, *, for_update: bool = False
+    session: AsyncSession,
+    actor: Actor,
+    filing_id: str,
+    *,
+    for_update: bool = False,
+    liaison: bool = False,
 ) -> Filing:
     """The record if `actor` may see it: NOT_FOUND (enterprise users) or FORBIDDEN (officers of
     another branch, other roles) otherwise."""
@@ -58,7 +75,7 @@ async def record_for(
             return found
         if found.status != FilingStatus.APPROVED:
             raise NotFound()
-    if await member_enterprise(session, actor) != found.enterprise_id:
+    if await member_enterprise(session, actor, liaison=liaison) != found.enterprise_id:
         raise NotFound()
     return found
 

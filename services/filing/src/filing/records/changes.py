@@ -140,7 +140,7 @@ class Changes:
     async def _filed_enterprise(self, session: AsyncSession, actor: Actor) -> Enterprise:
         if Role.ENTERPRISE_USER not in actor.roles:
             raise Forbidden(NOT_ENTERPRISE_USER)
-        enterprise_id = await member_enterprise(session, actor)
+        enterprise_id = await member_enterprise(session, actor, liaison=True)
         if enterprise_id is None:
             raise Forbidden(NOT_ENTERPRISE_USER)
         enterprise = await repository.enterprise(session, enterprise_id, for_update=True)

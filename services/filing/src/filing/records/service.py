@@ -369,7 +369,7 @@ class Records:
     async def _own_record(self, session: AsyncSession, actor: Actor, filing_id: str) -> Filing:
         if Role.ENTERPRISE_USER not in actor.roles:
             raise Forbidden(Message("仅企业用户可以办理备案", "Only enterprise users can file"))
-        return await record_for(session, actor, filing_id, for_update=True)
+        return await record_for(session, actor, filing_id, for_update=True, liaison=True)
 
     # --- review ----------------------------------------------------------------------------
 
