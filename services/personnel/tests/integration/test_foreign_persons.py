@@ -278,3 +278,51 @@ async def test_enterprise_foreign_persons_are_for_its_own_users_and_officers(
         }
     body = await graphql(personnel, ENTERPRISE_PERSONS, {"reps": reps}, token=other.token)
     assert error_code(body) == "FORBIDDEN"
+
+
+ONE = """query($id: ID!) { foreignPerson(id: $id) { id documentNumber mobile masked } }"""
+MRZ = (
+    "P<GBRSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n"
+    "1234567897GBR8504124M3101012<<<<<<<<<<<<<<00"
+)
+
+
+async def test_lists_mask_personal_numbers_and_one_record_shows_them(
+    personnel: httpx.AsyncClient, tenants: Tenants
+) -> None:
+    owner = tenants.new()
+    created = await register(personnel, owner.token, documentNumber="E12345678")
+    body = await graphql(personnel, LIST, {"search": "E12345678"}, token=owner.token)
+    (edge,) = body["data"]["foreignPersons"]["edges"]
+    assert edge["node"]["documentNumber"] == "E1*****78"
+    one = await graphql(personnel, ONE, {"id": created["id"]}, token=owner.token)
+    assert one["data"]["foreignPerson"] == {
+        "id": created["id"],
+        "documentNumber": "E12345678",
+        "mobile": "13912345678",
+        "masked": False,
+    }
+    stranger = tenants.new()
+    other = await graphql(personnel, ONE, {"id": created["id"]}, token=stranger.token)
+    assert other["data"]["foreignPerson"] is None
+
+
+async def test_a_machine_readable_zone_is_checked_against_the_record(
+    personnel: httpx.AsyncClient, tenants: Tenants
+) -> None:
+    owner = tenants.new()
+    matching = person(
+        surname="SMITH",
+        givenNames="JOHN",
+        nationality="GBR",
+        birthDate="1985-04-12",
+        documentNumber="123456789",
+        documentExpiry="2031-01-01",
+        mrz=MRZ,
+    )
+    body = await graphql(personnel, REGISTER, {"input": matching}, token=owner.token)
+    assert "errors" not in body, body
+    typo = matching | {"documentNumber": "123456788", "mrz": MRZ}
+    body = await graphql(personnel, REGISTER, {"input": typo}, token=tenants.new().token)
+    assert error_code(body) == "VALIDATION_FAILED"
+    assert [f["path"] for f in body["errors"][0]["extensions"]["fields"]] == ["documentNumber"]

@@ -181,3 +181,47 @@ def test_every_wrong_field_is_reported_at_once() -> None:
         "mobile",
         "email",
     }
+
+
+# ICAO 9303 TD3 sample built with the `mrz` generator: SMITH JOHN, GBR, 1985-04-12, 2031-01-01.
+MRZ = "P<GBRSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n1234567897GBR8504124M3101012<<<<<<<<<<<<<<00"
+
+
+def mrz_form(**changes: object) -> ForeignPersonForm:
+    values: dict[str, object] = {
+        "surname": "SMITH",
+        "given_names": "JOHN",
+        "sex": Sex.MALE,
+        "birth_date": date(1985, 4, 12),
+        "nationality": "GBR",
+        "document_type": TravelDocumentType.PASSPORT,
+        "document_number": "123456789",
+        "document_expiry": date(2031, 1, 1),
+        "mrz": MRZ,
+    }
+    values.update(changes)
+    return ForeignPersonForm(**values)  # type: ignore[arg-type]
+
+
+def test_a_machine_readable_zone_that_matches_is_accepted_and_not_kept() -> None:
+    assert check_form(mrz_form(), TODAY).mrz is None
+
+
+def test_a_wrong_check_digit_in_the_machine_readable_zone_is_refused() -> None:
+    wrong = MRZ.replace("1234567897", "1234567896")
+    with pytest.raises(ValidationFailed) as caught:
+        check_form(mrz_form(mrz=wrong), TODAY)
+    assert [item.path for item in caught.value.fields] == ["mrz"]
+
+
+def test_fields_that_differ_from_the_machine_readable_zone_are_named() -> None:
+    form = mrz_form(document_number="123456780", birth_date=date(1985, 4, 13))
+    with pytest.raises(ValidationFailed) as caught:
+        check_form(form, TODAY)
+    assert {item.path for item in caught.value.fields} == {"documentNumber", "birthDate"}
+
+
+def test_a_machine_readable_zone_of_the_wrong_shape_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        check_form(mrz_form(mrz="P<GBRSMITH"), TODAY)
+    assert [item.path for item in caught.value.fields] == ["mrz"]

@@ -38,4 +38,4 @@ class Enterprise:
             rows, total = await container.people.list_of_enterprise(
                 session, actor, str(self.id), PersonQuery(search, page.offset, page.limit)
             )
-        return connection_of(rows, page, total, ForeignPerson.from_model)
+        return connection_of(rows, page, total, ForeignPerson.listed)

@@ -43,9 +43,19 @@ class ForeignPerson:
     address: str | None
     created_at: datetime
     updated_at: datetime
+    masked: bool = strawberry.field(
+        description="In lists, document, visa and phone numbers are masked (E12****67); "
+        "foreignPerson(id) shows them in full"
+    )
 
     @classmethod
-    def from_model(cls, model: ForeignPersonModel) -> ForeignPerson:
+    def listed(cls, model: ForeignPersonModel) -> ForeignPerson:
+        """As a row of a list: personal numbers masked."""
+        return cls.from_model(model, masked=True)
+
+    @classmethod
+    def from_model(cls, model: ForeignPersonModel, *, masked: bool = False) -> ForeignPerson:
+        hide = mask_number if masked else _same
         return cls(
             id=strawberry.ID(str(model.id)),
             enterprise_id=strawberry.ID(str(model.enterprise_id)),
@@ -56,20 +66,21 @@ class ForeignPerson:
             birth_date=model.birth_date,
             nationality=model.nationality,
             document_type=TravelDocumentTypeEnum(model.document_type),
-            document_number=model.document_number,
+            document_number=hide(model.document_number) or "",
             issuing_state=model.issuing_state,
             document_expiry=model.document_expiry,
             visa_type=model.visa_type,
-            visa_number=model.visa_number,
+            visa_number=hide(model.visa_number),
             visa_expiry=model.visa_expiry,
             entry_date=model.entry_date,
             entry_port=model.entry_port,
             position=model.position,
-            mobile=model.mobile,
+            mobile=hide(model.mobile),
             email=model.email,
             address=model.address,
             created_at=model.created_at,
             updated_at=model.updated_at,
+            masked=masked,
         )
 
     @classmethod
@@ -81,6 +92,19 @@ class ForeignPerson:
 
 
 ForeignPersonConnection: TypeAlias = Connection[ForeignPerson]
+
+
+def mask_number(value: str | None) -> str | None:
+    """Keeps the first two and last two characters: enough to tell records apart in a list."""
+    if not value:
+        return value
+    if len(value) <= 4:
+        return "*" * len(value)
+    return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
+
+
+def _same(value: str | None) -> str | None:
+    return value
 
 
 @strawberry.input(description="A foreign person's record; every field is checked at once")
@@ -104,6 +128,11 @@ class ForeignPersonInput:
     mobile: str | None = None
     email: str | None = None
     address: str | None = None
+    mrz: str | None = strawberry.field(
+        default=None,
+        description="The machine readable zone (2 or 3 lines), optional: its check digits and "
+        "data are compared with the fields",
+    )
 
     def to_form(self) -> ForeignPersonForm:
         return ForeignPersonForm(
@@ -126,4 +155,5 @@ class ForeignPersonInput:
             mobile=self.mobile,
             email=self.email,
             address=self.address,
+            mrz=self.mrz,
         )

@@ -33,7 +33,18 @@ class Query:
             rows, total = await container.people.search(
                 session, actor, PersonQuery(search, page.offset, page.limit)
             )
-        return connection_of(rows, page, total, ForeignPerson.from_model)
+        return connection_of(rows, page, total, ForeignPerson.listed)
+
+    @strawberry.field(
+        description="One foreign person in full (its enterprise's users; officers, audited)"
+    )
+    async def foreign_person(self, info: Ctx, id: strawberry.ID) -> ForeignPerson | None:
+        actor = await info.context.actor()
+        container = info.context.container
+        async with container.db.unit_of_work() as session:
+            found = await container.people.visible(session, actor, [str(id)])
+        model = found.get(str(id))
+        return None if model is None else ForeignPerson.from_model(model)
 
 
 @strawberry.type

@@ -29,6 +29,9 @@ class ForeignPersonForm:
     mobile: str | None = None
     email: str | None = None
     address: str | None = None
+    # The machine readable zone (2 or 3 lines), when the user scans or types it: its check
+    # digits and its data are compared with the fields above.
+    mrz: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ import re
 from datetime import date
 
 import pycountry
+from mrz.checker.td1 import TD1CodeChecker
+from mrz.checker.td2 import TD2CodeChecker
+from mrz.checker.td3 import TD3CodeChecker
 
 from personnel.people.models import TravelDocumentType
 from personnel.people.schemas import ForeignPersonForm
@@ -177,6 +180,8 @@ def check_form(form: ForeignPersonForm, today: date) -> ForeignPersonForm:
         elif form.entry_date < form.birth_date:
             errors.add("entryDate", "入境日期不能早于出生日期", "must not be before the birth date")
 
+    if form.mrz:
+        _check_mrz(form.mrz, form, number, nationality, errors)
     mobile = _contact_phone(form.mobile, errors)
     email = (form.email or "").strip().lower() or None
     if email and (len(email) > 254 or not EMAIL.match(email)):
@@ -206,7 +211,54 @@ def check_form(form: ForeignPersonForm, today: date) -> ForeignPersonForm:
         mobile=mobile,
         email=email,
         address=_text(form.address),
+        mrz=None,  # checked, not kept: it repeats the fields
     )
+
+
+# ICAO Doc 9303 machine readable zones, by line length: TD3 (passports, 2×44), TD2 (2×36),
+# TD1 (ID cards and many permits, 3×30).
+_MRZ_CHECKERS = {(2, 44): TD3CodeChecker, (2, 36): TD2CodeChecker, (3, 30): TD1CodeChecker}
+
+
+def _check_mrz(
+    raw: str,
+    form: ForeignPersonForm,
+    number: str,
+    nationality: str | None,
+    errors: FieldErrors,
+) -> None:
+    """The MRZ's check digits (weights 7-3-1, via the `mrz` package), then its data against the
+    form: a typo in either is caught before a permit application carries it."""
+    lines = [line.strip().upper() for line in raw.strip().splitlines() if line.strip()]
+    checker_type = _MRZ_CHECKERS.get((len(lines), len(lines[0]) if lines else 0))
+    if checker_type is None or any(len(line) != len(lines[0]) for line in lines):
+        errors.add(
+            "mrz",
+            "机读区应为2行44位（护照）、2行36位或3行30位",
+            "2 lines of 44 (passport), 2 of 36 or 3 of 30 characters",
+        )
+        return
+    checker = checker_type("\n".join(lines), check_expiry=False)
+    if not checker:
+        errors.add(
+            "mrz",
+            "机读区校验位不正确，请核对后重新输入",
+            "a check digit of the machine readable zone is wrong: "
+            + ", ".join(str(item) for item in checker.report.errors),
+        )
+        return
+    fields = checker.fields()
+    mismatched = []
+    if fields.document_number.replace("<", "") != number.replace("<", ""):
+        mismatched.append(("documentNumber", "证件号码"))
+    if fields.birth_date != form.birth_date.strftime("%y%m%d"):
+        mismatched.append(("birthDate", "出生日期"))
+    if fields.expiry_date != form.document_expiry.strftime("%y%m%d"):
+        mismatched.append(("documentExpiry", "证件有效期"))
+    if nationality and normalise_country_code(fields.nationality) != nationality:
+        mismatched.append(("nationality", "国籍"))
+    for path, label in mismatched:
+        errors.add(path, f"{label}与机读区不一致", "differs from the machine readable zone")
 
 
 def _contact_phone(raw: str | None, errors: FieldErrors) -> str | None:
