@@ -23,7 +23,7 @@ GRPC_PEERS = {
     "identity": ["documents"],
     "filing": ["identity", "documents"],
     "personnel": ["filing", "documents"],
-    "booking": ["filing", "personnel"],
+    "booking": ["filing", "personnel", "documents"],
     "documents": ["filing"],
 }
 
