@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -12,9 +13,11 @@ from filing.enterprises.models import (
     Enterprise,
     EnterpriseMember,
     EnterpriseVersion,
+    FiledAttachment,
     Filing,
     Liaison,
     RecordType,
+    Review,
 )
 
 
@@ -85,6 +88,19 @@ async def filing(
     return await session.scalar(query)
 
 
+Row = TypeVar("Row")
+
+
+def grouped(
+    rows: Iterable[Row], keys: Sequence[uuid.UUID], key_of: Callable[[Row], uuid.UUID]
+) -> dict[uuid.UUID, list[Row]]:
+    """Rows by owner, in their order; every key present (a DataLoader answers each key)."""
+    found: dict[uuid.UUID, list[Row]] = {key: [] for key in keys}
+    for row in rows:
+        found[key_of(row)].append(row)
+    return found
+
+
 async def liaisons_of(
     session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Liaison]]:
@@ -93,10 +109,27 @@ async def liaisons_of(
         .where(Liaison.enterprise_id.in_(enterprise_ids))
         .order_by(Liaison.position_order)
     )
-    found: dict[uuid.UUID, list[Liaison]] = {key: [] for key in enterprise_ids}
-    for row in rows:
-        found[row.enterprise_id].append(row)
-    return found
+    return grouped(rows, enterprise_ids, lambda row: row.enterprise_id)
+
+
+async def reviews_of(
+    session: AsyncSession, filing_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Review]]:
+    rows = await session.scalars(
+        select(Review).where(Review.filing_id.in_(filing_ids)).order_by(Review.decided_at)
+    )
+    return grouped(rows, filing_ids, lambda row: row.filing_id)
+
+
+async def attachments_of(
+    session: AsyncSession, filing_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[FiledAttachment]]:
+    rows = await session.scalars(
+        select(FiledAttachment)
+        .where(FiledAttachment.filing_id.in_(filing_ids))
+        .order_by(FiledAttachment.attached_at)
+    )
+    return grouped(rows, filing_ids, lambda row: row.filing_id)
 
 
 async def replace_liaisons(

@@ -28,8 +28,8 @@ class FilingContext(ServiceContext):
         self.liaisons = self._loader(repository.liaisons_of, default=list)
         self.latest_filing = self._loader(repository.latest_filings)
         self.enterprise = self._loader(repository.enterprises_by_id)
-        self.reviews = self._loader(container.records.reviews, default=list)
-        self.attachments = self._loader(container.records.attachments, default=list)
+        self.reviews = self._loader(repository.reviews_of, default=list)
+        self.attachments = self._loader(repository.attachments_of, default=list)
         # Officers' reads of personal data, written once per request and record, in one batch.
         self.audited: DataLoader[audit.Read, None] = DataLoader(load_fn=self._audit_reads)
 

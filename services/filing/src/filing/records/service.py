@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,30 +106,6 @@ class Records:
         return (
             Filing.status.in_([FilingStatus.CITY_REVIEW, FilingStatus.APPROVED]) | decided_by_city
         )
-
-    async def reviews(
-        self, session: AsyncSession, filing_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[Review]]:
-        rows = await session.scalars(
-            select(Review).where(Review.filing_id.in_(filing_ids)).order_by(Review.decided_at)
-        )
-        found: dict[uuid.UUID, list[Review]] = {key: [] for key in filing_ids}
-        for row in rows:
-            found[row.filing_id].append(row)
-        return found
-
-    async def attachments(
-        self, session: AsyncSession, filing_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[FiledAttachment]]:
-        rows = await session.scalars(
-            select(FiledAttachment)
-            .where(FiledAttachment.filing_id.in_(filing_ids))
-            .order_by(FiledAttachment.attached_at)
-        )
-        found: dict[uuid.UUID, list[FiledAttachment]] = {key: [] for key in filing_ids}
-        for row in rows:
-            found[row.filing_id].append(row)
-        return found
 
     async def changes(
         self, session: AsyncSession, record: Filing
@@ -316,7 +291,7 @@ class Records:
             raise ValidationFailed.single(
                 "district", "请填写本市受理范围内的区（市）", "the district is not accepted here"
             )
-        attached = (await self.attachments(session, [record.id]))[record.id]
+        attached = (await repository.attachments_of(session, [record.id]))[record.id]
         missing = [item for item in requirements.check(record, attached) if not item.satisfied]
         if missing:
             errors = FieldErrors()
