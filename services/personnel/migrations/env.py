@@ -1,3 +1,4 @@
+import personnel.applications.models
 import personnel.enterprises.models
 import personnel.people.models  # noqa: F401 - registers the tables
 from personnel.config import PersonnelSettings

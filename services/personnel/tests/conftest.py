@@ -8,6 +8,8 @@ import grpc
 import httpx
 import pytest
 
+from contracts.gen.documents.v1 import documents_pb2 as dpb
+from contracts.gen.documents.v1 import documents_pb2_grpc as dpb_grpc
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
 from devstack.infra import Broker, Postgres, free_port
@@ -49,8 +51,20 @@ class FilingDouble(pb_grpc.EnterprisesServicer):
             uscc="91350100M000100Y43",
             district="370202",
             status=status,
+            address="山东省青岛市市南区香港中路10号",
+            phone="0532-85901234",
+            legal_representative="王法人",
+            contact_person="李联络",
+            contact_phone="13912345678",
+            member_account_ids=[account_id],
         )
         return enterprise_id
+
+    def add_member(self, account_id: str, enterprise_id: str) -> None:
+        """Another account acting for the enterprise (an HR user beside the liaison)."""
+        enterprise = next(e for e in self.by_account.values() if e.id == enterprise_id)
+        enterprise.member_account_ids.append(account_id)
+        self.by_account[account_id] = enterprise
 
     async def start(self) -> None:
         self.server = grpc.aio.server()
@@ -90,10 +104,104 @@ class Tenants:
     def officer(self, role: str = "CITY_OFFICER") -> str:
         return self.issuer.token(str(uuid.uuid4()), [role])
 
+    def member_of(self, tenant: Tenant) -> Tenant:
+        """A second account of the same enterprise (e.g. an HR user)."""
+        assert tenant.enterprise_id is not None
+        account_id = str(uuid.uuid4())
+        self.filing.add_member(account_id, tenant.enterprise_id)
+        token = self.issuer.token(account_id, ["ENTERPRISE_USER"])
+        return Tenant(account_id, tenant.enterprise_id, token)
+
+
+class DocumentsDouble(dpb_grpc.DocumentsServicer):
+    """documents' gRPC service as a real server: `Render` answers one document per
+    kind/subject/revision (as documents does) and keeps every request; `GetAttachment` answers
+    from `attachments`, which a test fills with what documents would know of an upload."""
+
+    def __init__(self) -> None:
+        self.documents: dict[tuple[str, str, int], dpb.Document] = {}
+        self.requests: list[dpb.RenderRequest] = []
+        self.attachments: dict[str, dpb.Attachment] = {}
+        self.server: grpc.aio.Server | None = None
+        self.port = 0
+
+    async def Render(
+        self, request: dpb.RenderRequest, context: grpc.aio.ServicerContext
+    ) -> dpb.Document:
+        self.requests.append(request)
+        key = (request.kind, request.subject_id, request.revision)
+        if key not in self.documents:
+            self.documents[key] = dpb.Document(
+                id=str(uuid.uuid4()), kind=request.kind, revision=request.revision
+            )
+        return self.documents[key]
+
+    async def GetAttachment(
+        self, request: dpb.GetAttachmentRequest, context: grpc.aio.ServicerContext
+    ) -> dpb.Attachment:
+        if request.attachment_id not in self.attachments:
+            await context.abort(grpc.StatusCode.NOT_FOUND, "no such attachment")
+        return self.attachments[request.attachment_id]
+
+    def upload(
+        self,
+        kind: str,
+        *,
+        enterprise_id: str = "",
+        printed: tuple[str, str, int] | None = None,
+    ) -> str:
+        """An uploaded file as documents records it; `printed` is the (kind, subject, revision)
+        read from the QR code of a printed form. Returns its id."""
+        attachment_id = str(uuid.uuid4())
+        printed_kind, subject, revision = printed or ("", "", 0)
+        self.attachments[attachment_id] = dpb.Attachment(
+            id=attachment_id,
+            kind=kind,
+            file_name=f"{kind.lower()}.pdf",
+            content_type="application/pdf",
+            size=1024,
+            sha256="0" * 64,
+            owner_enterprise_id=enterprise_id,
+            printed_kind=printed_kind,
+            printed_subject_id=subject,
+            printed_revision=revision,
+        )
+        return attachment_id
+
+    def rendered(self, subject_id: str, kind: str | None = None) -> list[dpb.RenderRequest]:
+        return [
+            r
+            for r in self.requests
+            if r.subject_id == subject_id and (kind is None or r.kind == kind)
+        ]
+
+    async def start(self) -> None:
+        self.server = grpc.aio.server()
+        dpb_grpc.add_DocumentsServicer_to_server(self, self.server)
+        self.port = self.server.add_insecure_port("127.0.0.1:0")
+        await self.server.start()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop(grace=None)
+            self.server = None
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
 
 @pytest.fixture(scope="session")
 async def filing() -> AsyncIterator[FilingDouble]:
     double = FilingDouble()
+    await double.start()
+    yield double
+    await double.stop()
+
+
+@pytest.fixture(scope="session")
+async def documents() -> AsyncIterator[DocumentsDouble]:
+    double = DocumentsDouble()
     await double.start()
     yield double
     await double.stop()
@@ -115,7 +223,11 @@ def tenants(filing: FilingDouble, issuer: TestIssuer) -> Tenants:
 
 @pytest.fixture(scope="session")
 def personnel_settings(
-    postgres: Postgres, broker: Broker, issuer: TestIssuer, filing: FilingDouble
+    postgres: Postgres,
+    broker: Broker,
+    issuer: TestIssuer,
+    filing: FilingDouble,
+    documents: DocumentsDouble,
 ) -> PersonnelSettings:
     return PersonnelSettings(
         app_env="test",
@@ -123,6 +235,7 @@ def personnel_settings(
         jwks_url=issuer.url,
         grpc_port=free_port(),
         filing_grpc_target=filing.target,
+        documents_grpc_target=documents.target,
         kafka=KafkaSettings(bootstrap_servers=broker.bootstrap),
         outbox_poll_seconds=0.2,
         grpc_deadline_seconds=2.0,

@@ -22,6 +22,24 @@ class EnterpriseRef:
     is_filed: bool  # its filing was approved (ENTERPRISE_STATUS_FILED)
 
 
+@dataclass(frozen=True)
+class EnterpriseDetails:
+    """What forms print and notifications need of an enterprise (filing's approved data; empty
+    strings before the approval)."""
+
+    id: uuid.UUID
+    name: str
+    uscc: str
+    district: str
+    is_filed: bool
+    address: str
+    phone: str
+    legal_representative: str
+    contact_person: str
+    contact_phone: str
+    member_account_ids: tuple[str, ...]  # every account that acts for it: whom to notify
+
+
 class FilingEnterprises:
     def __init__(self, target: str, deadline_seconds: float) -> None:
         self._enterprises = rpc.LazyStub(target, pb_grpc.EnterprisesStub)
@@ -44,6 +62,32 @@ class FilingEnterprises:
             raise UpstreamUnavailable() from exc
         return EnterpriseRef(
             id=enterprise_id, name=reply.name, is_filed=reply.status == pb.ENTERPRISE_STATUS_FILED
+        )
+
+    async def get(self, enterprise_id: str) -> EnterpriseDetails:
+        """The enterprise by id; NotFound when filing does not know it."""
+        reply = await rpc.call(
+            self._enterprises.stub.GetEnterprise,
+            pb.GetEnterpriseRequest(enterprise_id=enterprise_id),
+            timeout=self._deadline,
+        )
+        try:
+            key = uuid.UUID(reply.id)
+        except ValueError as exc:
+            log.error("filing answered an enterprise id that is not a UUID: %r", reply.id)
+            raise UpstreamUnavailable() from exc
+        return EnterpriseDetails(
+            id=key,
+            name=reply.name,
+            uscc=reply.uscc,
+            district=reply.district,
+            is_filed=reply.status == pb.ENTERPRISE_STATUS_FILED,
+            address=reply.address,
+            phone=reply.phone,
+            legal_representative=reply.legal_representative,
+            contact_person=reply.contact_person,
+            contact_phone=reply.contact_phone,
+            member_account_ids=tuple(reply.member_account_ids),
         )
 
     async def close(self) -> None:

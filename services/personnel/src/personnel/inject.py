@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from personnel.applications.documents_client import Documents
+from personnel.applications.service import Applications
 from personnel.config import PersonnelSettings
 from personnel.consumers import HANDLERS
 from personnel.db import inbox, outbox
@@ -13,6 +15,7 @@ from personnel.graphql.schema import build_schema
 from personnel.grpc.people import register
 from personnel.people.service import People
 from servicekit.auth import JwksVerifier
+from servicekit.calendar import WorkingCalendar
 from servicekit.db import Database, make_engine
 from servicekit.filing_client import FilingEnterprises
 from servicekit.outbox import Outbox
@@ -27,6 +30,8 @@ class Container:
     filing: FilingEnterprises
     enterprises: Enterprises
     people: People
+    documents: Documents
+    applications: Applications
 
 
 def build_container(settings: PersonnelSettings) -> Container:
@@ -35,7 +40,9 @@ def build_container(settings: PersonnelSettings) -> Container:
     enterprises = Enterprises(filing)
     people = People(enterprises=enterprises, outbox=Outbox(outbox, "/services/personnel"))
     verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
-    return Container(settings, db, verifier, filing, enterprises, people)
+    documents = Documents(settings.documents_grpc_target, settings.grpc_deadline_seconds)
+    applications = Applications(settings, enterprises, documents, WorkingCalendar())
+    return Container(settings, db, verifier, filing, enterprises, people, documents, applications)
 
 
 def build_parts(container: Container) -> ServiceParts:
@@ -49,8 +56,8 @@ def build_parts(container: Container) -> ServiceParts:
         outbox=outbox,
         inbox=inbox,
         handlers=HANDLERS,
-        register_grpc=register(container.db, container.people),
+        register_grpc=register(container.db, container.people, container.applications),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: PersonnelContext(container),
-        on_stop=[container.filing.close],
+        on_stop=[container.filing.close, container.documents.close],
     )

@@ -89,7 +89,7 @@ async def test_registration_is_published_once_without_the_document_number(
         await consumer.stop()
 
 
-async def test_grpc_serves_foreign_persons_and_says_applications_are_unimplemented(
+async def test_grpc_serves_foreign_persons_and_a_persons_id_is_no_application(
     personnel: httpx.AsyncClient, tenants: Tenants, personnel_settings: PersonnelSettings
 ) -> None:
     owner = tenants.new()
@@ -117,8 +117,9 @@ async def test_grpc_serves_foreign_persons_and_says_applications_are_unimplement
             await people.GetApplication(
                 pb.GetApplicationRequest(application_id=created["id"]), timeout=5
             )
-        assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
-        assert "not implemented" in (caught.value.details() or "")
+        assert (
+            caught.value.code() == grpc.StatusCode.NOT_FOUND
+        )  # applications: see test_applications
 
 
 async def test_filing_unavailable_is_a_clean_internal_error(

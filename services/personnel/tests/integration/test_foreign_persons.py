@@ -281,10 +281,7 @@ async def test_enterprise_foreign_persons_are_for_its_own_users_and_officers(
 
 
 ONE = """query($id: ID!) { foreignPerson(id: $id) { id documentNumber mobile masked } }"""
-MRZ = (
-    "P<GBRSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n"
-    "1234567897GBR8504124M3101012<<<<<<<<<<<<<<00"
-)
+MRZ = "P<GBRSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n1234567897GBR8504124M3101012<<<<<<<<<<<<<<00"
 
 
 async def test_lists_mask_personal_numbers_and_one_record_shows_them(

@@ -40,11 +40,17 @@ TEMPLATES: Mapping[str, Audiences] = {
         ),
         (EVERYONE, "{enterpriseName}的联络员变更已审核通过。"),
     ),
+    "personnel.application.submitted": everyone(
+        "{personName}的{kindName}（申请编号{applicationNumber}）已提交预审，"
+        "预审将于{dueDate}前完成。"
+    ),
     "personnel.application.approved": everyone(
-        "{personName}的就业许可申请已通过预审，请登录平台打印网上办理通知书并预约办理。"
+        "{personName}的{kindName}（申请编号{applicationNumber}）已通过预审，"
+        "请登录平台打印网上办理通知书并预约办理。"
     ),
     "personnel.application.rejected": everyone(
-        "{personName}的就业许可申请未通过预审：{reason}。请修改后重新提交。"
+        "{personName}的{kindName}（申请编号{applicationNumber}）未通过预审：{reason}。"
+        "请登录平台查看原因，修改后重新提交。"
     ),
     "booking.appointment.booked": everyone(
         "您已预约{startsAt}在{locationName}办理业务，预约号{number}。"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from personnel.graphql.application import EmploymentApplication
+from personnel.graphql.application_operations import ApplicationMutation, ApplicationQuery
 from personnel.graphql.context import PersonnelContext
 from personnel.graphql.enterprise import Enterprise, Search
 from personnel.graphql.foreign_person import (
@@ -19,7 +21,7 @@ Ctx = Info[PersonnelContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(ApplicationQuery):
     @strawberry.field(
         description="Enterprise users: their enterprise's foreign persons; officers: everyone's"
     )
@@ -48,7 +50,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(ApplicationMutation):
     @strawberry.mutation(
         description="Registers a foreign person (the enterprise's filing must be approved)"
     )
@@ -72,4 +74,6 @@ class Mutation:
 
 def build_schema(*, dev: bool = False) -> SubgraphSchema:
     """`dev` is accepted for the shared CLI; personnel has no dev-only fields."""
-    return SubgraphSchema(query=Query, mutation=Mutation, types=[ForeignPerson, Enterprise])
+    return SubgraphSchema(
+        query=Query, mutation=Mutation, types=[ForeignPerson, Enterprise, EmploymentApplication]
+    )

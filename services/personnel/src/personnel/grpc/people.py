@@ -1,4 +1,4 @@
-"""personnel.v1.People: thin servicer over the people service layer."""
+"""personnel.v1.People: thin servicer over the people and applications service layers."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import grpc
 
 from contracts.gen.personnel.v1 import people_pb2 as pb
 from contracts.gen.personnel.v1 import people_pb2_grpc as pb_grpc
+from personnel.applications.service import Applications
 from personnel.people.service import People
 from servicekit.db import Database
 
 
 class PeopleServicer(pb_grpc.PeopleServicer):
-    def __init__(self, db: Database, people: People) -> None:
+    def __init__(self, db: Database, people: People, applications: Applications) -> None:
         self.db = db
         self.people = people
+        self.applications = applications
 
     async def GetForeignPerson(
         self, request: pb.GetForeignPersonRequest, context: grpc.aio.ServicerContext
@@ -33,17 +35,23 @@ class PeopleServicer(pb_grpc.PeopleServicer):
     async def GetApplication(
         self, request: pb.GetApplicationRequest, context: grpc.aio.ServicerContext
     ) -> pb.Application:
-        # Employment applications are a later slice; say so instead of answering "not found".
-        await context.abort(
-            grpc.StatusCode.UNIMPLEMENTED,
-            "employment applications are not implemented in personnel yet",
+        async with self.db.unit_of_work() as session:
+            found = await self.applications.internal(session, request.application_id)
+        return pb.Application(
+            id=str(found.id),
+            enterprise_id=str(found.enterprise_id),
+            foreign_person_id=str(found.foreign_person_id),
+            kind=str(found.kind),
+            submission=str(found.submission),
+            review=str(found.review),
         )
-        raise AssertionError("context.abort raises")  # pragma: no cover
 
 
-def register(db: Database, people: People) -> Callable[[grpc.aio.Server], Iterable[str]]:
+def register(
+    db: Database, people: People, applications: Applications
+) -> Callable[[grpc.aio.Server], Iterable[str]]:
     def add(server: grpc.aio.Server) -> Iterable[str]:
-        pb_grpc.add_PeopleServicer_to_server(PeopleServicer(db, people), server)
+        pb_grpc.add_PeopleServicer_to_server(PeopleServicer(db, people, applications), server)
         return [pb.DESCRIPTOR.services_by_name["People"].full_name]
 
     return add
