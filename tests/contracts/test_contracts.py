@@ -86,6 +86,11 @@ FOUNDATION_OPERATIONS = {
     "requestLiaisonAddition",
     "requestEnterpriseChange",
     "attachToFiling",
+    # issue 7
+    "saveEmploymentApplication",
+    "submitEmploymentApplication",
+    "employmentApplications",
+    "preReviewApplication",
 }
 FOUNDATION_TYPES = {
     "Account",
@@ -123,6 +128,9 @@ FOUNDATION_TYPES = {
     "Attachment",
     "ExamAttempt",
     "ExamResult",
+    "EmploymentApplicationInput",
+    "EmploymentApplication",
+    "ApplicationKind",
 }
 
 
