@@ -1,4 +1,8 @@
-import booking.locations.models  # noqa: F401 - registers the tables
+# Importing the models registers their tables.
+import booking.appointments.models
+import booking.locations.models
+import booking.seats.models
+import booking.waitlist.models  # noqa: F401
 from booking.config import BookingSettings
 from booking.db import metadata
 from servicekit.migrations import run_migrations

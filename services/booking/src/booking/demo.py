@@ -1,5 +1,6 @@
 """Demo data for `./dev up`: two exit-entry halls and one labour service window in Qingdao
-(idempotent: a location whose code exists is left as it is). Addresses are illustrative."""
+(idempotent: a location whose code exists is left as it is, but for a missing telephone number).
+Addresses and numbers are illustrative."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class DemoLocation:
     name: str
     address: str
     district: str
+    phone: str
     service_type: ServiceType
     capacity_per_slot: int
 
@@ -34,6 +36,7 @@ DEMO_LOCATIONS = [
         "青岛市公安局出入境管理局市南办证大厅",
         "山东省青岛市市南区山东路29号",
         "370202",
+        "0532-66572000",
         ServiceType.EXIT_ENTRY,
         4,
     ),
@@ -42,6 +45,7 @@ DEMO_LOCATIONS = [
         "青岛市公安局出入境管理局西海岸新区办证大厅",
         "山东省青岛市黄岛区长江中路216号",
         "370211",
+        "0532-86992000",
         ServiceType.EXIT_ENTRY,
         3,
     ),
@@ -50,6 +54,7 @@ DEMO_LOCATIONS = [
         "青岛市人力资源和社会保障局外国人工作服务窗口",
         "山东省青岛市崂山区株洲路177号青岛市政务服务大厅二楼",
         "370212",
+        "0532-12333",
         ServiceType.LABOUR_PERMIT,
         2,
     ),
@@ -60,9 +65,11 @@ async def seed_demo(settings: BookingSettings) -> None:
     db = Database(make_engine(settings.database_url, 2))
     try:
         async with db.unit_of_work() as session:
-            existing = set(await session.scalars(select(Location.code)))
+            existing = {row.code: row for row in await session.scalars(select(Location))}
             for demo in DEMO_LOCATIONS:
                 if demo.code in existing:
+                    # Seeded before locations had a telephone number (printed on slips).
+                    existing[demo.code].phone = existing[demo.code].phone or demo.phone
                     continue
                 location_id = uuid.uuid4()
                 session.add(
@@ -72,6 +79,7 @@ async def seed_demo(settings: BookingSettings) -> None:
                         name=demo.name,
                         address=demo.address,
                         district=demo.district,
+                        phone=demo.phone,
                     )
                 )
                 session.add(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import httpx
 
@@ -49,6 +50,12 @@ async def add_location(
     is_active: bool = True,
     every_day: bool = False,
     closed: list[date] | None = None,
+    capacity: int = 2,
+    cancel_hours: int = 24,
+    window_days: int = 14,
+    closes: time = time(11),
+    service_type: ServiceType = ServiceType.EXIT_ENTRY,
+    district: str = "370202",
 ) -> uuid.UUID:
     """An exit-entry location open 09:00–11:00 Monday–Friday (or every day), 2 seats a slot."""
     location = uuid.uuid4()
@@ -60,28 +67,28 @@ async def add_location(
                 code=f"T-{location.hex[:12]}",
                 name="测试大厅",
                 address="青岛市市南区测试路1号",
-                district="370202",
+                district=district,
                 is_active=is_active,
             )
         )
         session.add(
             LocationService(
                 location_id=location,
-                service_type=ServiceType.EXIT_ENTRY,
+                service_type=service_type,
                 slot_minutes=30,
-                capacity_per_slot=2,
-                booking_window_days=14,
-                cancel_deadline_hours=24,
+                capacity_per_slot=capacity,
+                booking_window_days=window_days,
+                cancel_deadline_hours=cancel_hours,
             )
         )
         await session.flush()
         session.add_all(
             OpeningHours(
                 location_id=location,
-                service_type=ServiceType.EXIT_ENTRY,
+                service_type=service_type,
                 weekday=w,
                 opens=time(9),
-                closes=time(11),
+                closes=closes,
             )
             for w in weekdays
         )
@@ -89,3 +96,25 @@ async def add_location(
             ClosedDay(location_id=location, day=day, reason="系统维护") for day in closed or []
         )
     return location
+
+
+async def slots_of(
+    client: httpx.AsyncClient,
+    token: str,
+    location: object,
+    first: date | None = None,
+    last: date | None = None,
+    kind: str = "EXIT_ENTRY",
+) -> list[dict[str, Any]]:
+    today = china_today()
+    first = first or today
+    last = last or today + timedelta(days=30)
+    body = await graphql(
+        client,
+        SLOTS,
+        {"location": str(location), "type": kind, "from": str(first), "to": str(last)},
+        token=token,
+    )
+    assert "errors" not in body, body
+    slots: list[dict[str, Any]] = body["data"]["availableSlots"]
+    return slots

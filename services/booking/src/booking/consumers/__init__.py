@@ -1,6 +1,6 @@
 """Inbox handlers of booking.
 
-None yet: locations and opening hours are booking's own data. Appointment booking (a later issue)
-adds handlers here, e.g. projections of the foreign persons and passed employment applications a
-user may book for, fed by `personnel.*` events.
+None: locations and appointments are booking's own data, and the persons and passed applications
+an appointment is for are asked of personnel over gRPC when booking (the user is waiting for that
+answer), so booking keeps no projection of them.
 """

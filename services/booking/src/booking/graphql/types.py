@@ -45,8 +45,9 @@ class LocationService:
     service_type: ServiceType
     slot_minutes: int
     capacity_per_slot: int
-    booking_window_days: int = strawberry.field(
-        description="Bookable from tomorrow to this many days ahead"
+    booking_window_days: int = strawberry.field(description="Bookable up to this many days ahead")
+    booking_starts_days: int = strawberry.field(
+        description="Bookable from this many days ahead (1 = tomorrow)"
     )
     cancel_deadline_hours: int = strawberry.field(
         description="An appointment can be cancelled until this many hours before it starts"
@@ -59,6 +60,7 @@ class LocationService:
             slot_minutes=model.slot_minutes,
             capacity_per_slot=model.capacity_per_slot,
             booking_window_days=model.booking_window_days,
+            booking_starts_days=model.booking_starts_days,
             cancel_deadline_hours=model.cancel_deadline_hours,
         )
 
@@ -70,6 +72,7 @@ class Location:
     name: str
     address: str
     district: str = strawberry.field(description="GB/T 2260 code, e.g. 370202")
+    phone: str | None = strawberry.field(description="Enquiries; printed on appointment slips")
     is_active: bool
     service_types: list[ServiceType]
     services: list[LocationService]
@@ -86,6 +89,7 @@ class Location:
             name=model.name,
             address=model.address,
             district=model.district,
+            phone=model.phone,
             is_active=model.is_active,
             service_types=[ServiceTypeEnum(s.service_type) for s in model.services],
             services=[LocationService.from_model(s) for s in model.services],

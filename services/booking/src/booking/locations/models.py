@@ -45,6 +45,7 @@ class Location(Base):
     name: Mapped[str] = mapped_column(String(128))
     address: Mapped[str] = mapped_column(String(255))
     district: Mapped[str] = mapped_column(String(6))  # GB/T 2260 code, e.g. 370202
+    phone: Mapped[str | None] = mapped_column(String(20))  # printed on appointment slips
     is_active: Mapped[bool] = mapped_column(default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -66,6 +67,10 @@ class LocationService(Base):
         CheckConstraint("slot_minutes > 0", name="slot_minutes_positive"),
         CheckConstraint("capacity_per_slot > 0", name="capacity_positive"),
         CheckConstraint("booking_window_days > 0", name="booking_window_positive"),
+        CheckConstraint(
+            "booking_starts_days >= 1 AND booking_starts_days <= booking_window_days",
+            name="booking_starts_in_window",
+        ),
         CheckConstraint("cancel_deadline_hours >= 0", name="cancel_deadline_not_negative"),
     )
 
@@ -73,8 +78,10 @@ class LocationService(Base):
     service_type: Mapped[ServiceType] = mapped_column(String(24), primary_key=True)
     slot_minutes: Mapped[int]
     capacity_per_slot: Mapped[int]
-    # Bookable days run from tomorrow to `booking_window_days` days ahead (China time).
+    # Bookable days run from `booking_starts_days` (1 = tomorrow) to `booking_window_days` days
+    # ahead, China time.
     booking_window_days: Mapped[int]
+    booking_starts_days: Mapped[int] = mapped_column(default=1, server_default="1")
     # An appointment can be cancelled until this many hours before it starts.
     cancel_deadline_hours: Mapped[int]
 

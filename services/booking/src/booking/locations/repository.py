@@ -4,7 +4,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,8 +18,19 @@ def _with_schedule() -> Select[Location]:
     )
 
 
-async def get(session: AsyncSession, location_id: uuid.UUID) -> Location | None:
-    return await session.scalar(_with_schedule().where(Location.id == location_id))
+async def get(
+    session: AsyncSession,
+    location_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    refresh: bool = False,
+) -> Location | None:
+    query = _with_schedule().where(Location.id == location_id)
+    if for_update:
+        query = query.with_for_update(of=Location)
+    if refresh:
+        query = query.execution_options(populate_existing=True)
+    return await session.scalar(query)
 
 
 async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Location]:
@@ -46,3 +58,23 @@ async def closed_days(
             .order_by(ClosedDay.day)
         )
     )
+
+
+async def add_closed_day(session: AsyncSession, closed: ClosedDay) -> bool:
+    """False when the day was already closed."""
+    result = await session.execute(
+        insert(ClosedDay)
+        .values(location_id=closed.location_id, day=closed.day, reason=closed.reason)
+        .on_conflict_do_nothing()
+        .returning(ClosedDay.day)
+    )
+    return result.first() is not None
+
+
+async def remove_closed_day(session: AsyncSession, location_id: uuid.UUID, day: date) -> bool:
+    result = await session.execute(
+        delete(ClosedDay)
+        .where(ClosedDay.location_id == location_id, ClosedDay.day == day)
+        .returning(ClosedDay.day)
+    )
+    return result.first() is not None

@@ -2,7 +2,8 @@
 calendar rule is unit-tested.
 
 Rules:
-- Bookable days run from tomorrow to `booking_window_days` days ahead, China time.
+- Bookable days run from `booking_starts_days` (1 = tomorrow) to `booking_window_days` days
+  ahead, China time.
 - A location serves on working days only (`WorkingCalendar`: public holidays are closed, 调休
   make-up workdays are open), minus its own closed days.
 - A working day uses the opening periods of its weekday. A make-up workday on a weekend that has
@@ -43,6 +44,8 @@ class ServiceSchedule:
     capacity_per_slot: int
     booking_window_days: int
     periods: tuple[Period, ...]
+    booking_starts_days: int = 1
+    cancel_deadline_hours: int = 0
 
     @classmethod
     def of(cls, location: Location, service_type: ServiceType) -> ServiceSchedule | None:
@@ -63,12 +66,18 @@ class ServiceSchedule:
             capacity_per_slot=offer.capacity_per_slot,
             booking_window_days=offer.booking_window_days,
             periods=periods,
+            booking_starts_days=offer.booking_starts_days,
+            cancel_deadline_hours=offer.cancel_deadline_hours,
         )
 
+    def window(self, today: date) -> tuple[date, date]:
+        return booking_window(today, self.booking_window_days, self.booking_starts_days)
 
-def booking_window(today: date, window_days: int) -> tuple[date, date]:
-    """First and last bookable day: tomorrow to `window_days` days ahead, both inclusive."""
-    return today + timedelta(days=1), today + timedelta(days=window_days)
+
+def booking_window(today: date, window_days: int, starts_days: int = 1) -> tuple[date, date]:
+    """First and last bookable day: `starts_days` (1 = tomorrow) to `window_days` days ahead,
+    both inclusive."""
+    return today + timedelta(days=starts_days), today + timedelta(days=window_days)
 
 
 def periods_on(
@@ -101,7 +110,7 @@ def slots_between(
 ) -> list[Slot]:
     """Every slot from `first` to `last` (inclusive) that lies inside the booking window, by
     start time. `remaining` is the full capacity: this function knows nothing of bookings."""
-    window_first, window_last = booking_window(today, schedule.booking_window_days)
+    window_first, window_last = schedule.window(today)
     step = timedelta(minutes=schedule.slot_minutes)
     starts: set[datetime] = set()  # overlapping periods must not offer a slot twice
     day = max(first, window_first)

@@ -59,6 +59,15 @@ TEMPLATES: Mapping[str, Audiences] = {
     "booking.appointment.rescheduled": everyone(
         "您的预约（预约号{number}）已改至{startsAt}，地点{locationName}。"
     ),
+    "booking.appointment.offered": everyone(
+        "{locationName}{startsAt}的时段有空余名额，已为您保留至{expiresAt}，请在此之前登录平台确认预约，逾期将顺延给下一位候补。"
+    ),
+    "booking.appointment.offer_expired": everyone(
+        "为您保留的{locationName}{startsAt}的候补名额已过保留时间，未能预约。"
+    ),
+    "booking.appointment.offer_withdrawn": everyone(
+        "{locationName}当日暂停办理，为您保留的{startsAt}的候补名额已取消。"
+    ),
 }
 
 

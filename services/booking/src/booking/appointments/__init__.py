@@ -1,0 +1,1 @@
+"""Appointments: booking, cancelling and rescheduling a seat, slips, officers' day lists."""
