@@ -58,6 +58,8 @@ class PersonnelDouble(ppb_grpc.PeopleServicer):
             surname=surname,
             given_names="ANNA",
             nationality="DEU",
+            document_type="PASSPORT",
+            document_number="C01X00T47",
         )
         return person_id
 

@@ -262,6 +262,7 @@ async def test_slip_is_rendered_with_the_appointments_revision(
     data = AppointmentSlip.model_validate_json(request.data_json)  # documents' own data model
     assert data.booking_number == booked["number"]
     assert data.person_name == "MÜLLER ANNA"
+    assert data.document_number == "C0*****47"  # enough to match at the window, masked
     assert slip["data"]["appointment"]["slip"]["id"]
 
     await graphql(

@@ -106,6 +106,8 @@ async def test_grpc_serves_foreign_persons_and_a_persons_id_is_no_application(
             surname="Tanaka",
             given_names="Yuki",
             nationality="JPN",
+            document_type="PASSPORT",
+            document_number=created["documentNumber"],
         )
         for missing in (str(uuid.uuid4()), "not-an-id"):
             with pytest.raises(grpc.aio.AioRpcError) as caught:

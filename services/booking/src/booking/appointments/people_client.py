@@ -15,6 +15,7 @@ class PersonRef:
     id: uuid.UUID
     enterprise_id: str
     name: str  # surname and given names, as on the travel document
+    document_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,12 @@ class PersonnelPeople:
             timeout=self._deadline,
         )
         name = " ".join(part for part in (reply.surname, reply.given_names) if part)
-        return PersonRef(id=person_id, enterprise_id=reply.enterprise_id, name=name or reply.id)
+        return PersonRef(
+            id=person_id,
+            enterprise_id=reply.enterprise_id,
+            name=name or reply.id,
+            document_number=reply.document_number,
+        )
 
     async def application(self, application_id: uuid.UUID) -> ApplicationRef:
         """NotFound when personnel does not know the application."""

@@ -243,7 +243,8 @@ class Appointments:
         location = await self._location(session, appointment.location_id)
         schedule = ServiceSchedule.of(location, ServiceType(appointment.service_type))
         hours = 0 if schedule is None else schedule.cancel_deadline_hours
-        data = slip_data(appointment, location, hours, self.fallback_phone)
+        number = await self.subjects.document_number(appointment.foreign_person_id)
+        data = slip_data(appointment, location, hours, self.fallback_phone, number)
         return await self.printer.render(appointment, data)
 
     def cancel_deadline(self, appointment: Appointment, location: Location) -> datetime:

@@ -19,13 +19,24 @@ SERVICE_NAMES = {
     ServiceType.EXIT_ENTRY: "外国人出入境证件业务",
     ServiceType.LABOUR_PERMIT: "外国人工作许可业务",
 }
-# The person's travel document number is not among what personnel's gRPC answers; the officer
-# checks the original document at the window.
+# Printed when personnel cannot say the number; the officer checks the original at the window.
 DOCUMENT_NUMBER = "以证件原件为准"
 
 
+def masked(number: str) -> str:
+    """The travel document number as the slip prints it: enough to match the person at the
+    window (who shows the original), not enough to copy it from a lost slip."""
+    if len(number) <= 4:
+        return DOCUMENT_NUMBER
+    return f"{number[:2]}{'*' * (len(number) - 4)}{number[-2:]}"
+
+
 def slip_data(
-    appointment: Appointment, location: Location, cancel_deadline_hours: int, phone: str
+    appointment: Appointment,
+    location: Location,
+    cancel_deadline_hours: int,
+    phone: str,
+    document_number: str = "",
 ) -> dict[str, Any]:
     starts = appointment.starts_at.astimezone(CHINA_TZ)
     ends = appointment.ends_at.astimezone(CHINA_TZ)
@@ -45,7 +56,7 @@ def slip_data(
         "start_time": starts.strftime("%H:%M"),
         "end_time": ends.strftime("%H:%M"),
         "person_name": appointment.person_name,
-        "document_number": DOCUMENT_NUMBER,
+        "document_number": masked(document_number) if document_number else DOCUMENT_NUMBER,
         "enterprise_name": appointment.enterprise_name,
         "notes": notes,
     }

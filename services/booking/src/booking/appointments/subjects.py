@@ -74,6 +74,13 @@ class Subjects:
             raise PersonNotFound()
         return Subject(person.id, None, enterprise.id, enterprise.name, person.name)
 
+    async def document_number(self, person_id: uuid.UUID) -> str:
+        """For the slip: the person's travel document number ("" when personnel is unsure)."""
+        try:
+            return (await self.people.person(person_id)).document_number
+        except NotFound:
+            return ""
+
     async def _person(self, key: uuid.UUID) -> PersonRef:
         try:
             return await self.people.person(key)

@@ -30,6 +30,8 @@ class PeopleServicer(pb_grpc.PeopleServicer):
             surname=person.surname,
             given_names=person.given_names,
             nationality=person.nationality,
+            document_type=person.document_type,
+            document_number=person.document_number,
         )
 
     async def GetApplication(

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19personnel/v1/people.proto\x12\x0cpersonnel.v1\",\n\x17GetForeignPersonRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\"m\n\rForeignPerson\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\renterprise_id\x18\x02 \x01(\t\x12\x0f\n\x07surname\x18\x03 \x01(\t\x12\x13\n\x0bgiven_names\x18\x04 \x01(\t\x12\x13\n\x0bnationality\x18\x05 \x01(\t\"/\n\x15GetApplicationRequest\x12\x16\n\x0e\x61pplication_id\x18\x01 \x01(\t\"}\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\renterprise_id\x18\x02 \x01(\t\x12\x19\n\x11\x66oreign_person_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x12\n\nsubmission\x18\x05 \x01(\t\x12\x0e\n\x06review\x18\x06 \x01(\t2\xb2\x01\n\x06People\x12V\n\x10GetForeignPerson\x12%.personnel.v1.GetForeignPersonRequest\x1a\x1b.personnel.v1.ForeignPerson\x12P\n\x0eGetApplication\x12#.personnel.v1.GetApplicationRequest\x1a\x19.personnel.v1.Applicationb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19personnel/v1/people.proto\x12\x0cpersonnel.v1\",\n\x17GetForeignPersonRequest\x12\x11\n\tperson_id\x18\x01 \x01(\t\"\x9d\x01\n\rForeignPerson\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\renterprise_id\x18\x02 \x01(\t\x12\x0f\n\x07surname\x18\x03 \x01(\t\x12\x13\n\x0bgiven_names\x18\x04 \x01(\t\x12\x13\n\x0bnationality\x18\x05 \x01(\t\x12\x15\n\rdocument_type\x18\x06 \x01(\t\x12\x17\n\x0f\x64ocument_number\x18\x07 \x01(\t\"/\n\x15GetApplicationRequest\x12\x16\n\x0e\x61pplication_id\x18\x01 \x01(\t\"}\n\x0b\x41pplication\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\renterprise_id\x18\x02 \x01(\t\x12\x19\n\x11\x66oreign_person_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x12\n\nsubmission\x18\x05 \x01(\t\x12\x0e\n\x06review\x18\x06 \x01(\t2\xb2\x01\n\x06People\x12V\n\x10GetForeignPerson\x12%.personnel.v1.GetForeignPersonRequest\x1a\x1b.personnel.v1.ForeignPerson\x12P\n\x0eGetApplication\x12#.personnel.v1.GetApplicationRequest\x1a\x19.personnel.v1.Applicationb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,12 +33,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_GETFOREIGNPERSONREQUEST']._serialized_start=43
   _globals['_GETFOREIGNPERSONREQUEST']._serialized_end=87
-  _globals['_FOREIGNPERSON']._serialized_start=89
-  _globals['_FOREIGNPERSON']._serialized_end=198
-  _globals['_GETAPPLICATIONREQUEST']._serialized_start=200
-  _globals['_GETAPPLICATIONREQUEST']._serialized_end=247
-  _globals['_APPLICATION']._serialized_start=249
-  _globals['_APPLICATION']._serialized_end=374
-  _globals['_PEOPLE']._serialized_start=377
-  _globals['_PEOPLE']._serialized_end=555
+  _globals['_FOREIGNPERSON']._serialized_start=90
+  _globals['_FOREIGNPERSON']._serialized_end=247
+  _globals['_GETAPPLICATIONREQUEST']._serialized_start=249
+  _globals['_GETAPPLICATIONREQUEST']._serialized_end=296
+  _globals['_APPLICATION']._serialized_start=298
+  _globals['_APPLICATION']._serialized_end=423
+  _globals['_PEOPLE']._serialized_start=426
+  _globals['_PEOPLE']._serialized_end=604
 # @@protoc_insertion_point(module_scope)

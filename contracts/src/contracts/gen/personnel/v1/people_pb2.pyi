@@ -11,18 +11,22 @@ class GetForeignPersonRequest(_message.Message):
     def __init__(self, person_id: _Optional[str] = ...) -> None: ...
 
 class ForeignPerson(_message.Message):
-    __slots__ = ("id", "enterprise_id", "surname", "given_names", "nationality")
+    __slots__ = ("id", "enterprise_id", "surname", "given_names", "nationality", "document_type", "document_number")
     ID_FIELD_NUMBER: _ClassVar[int]
     ENTERPRISE_ID_FIELD_NUMBER: _ClassVar[int]
     SURNAME_FIELD_NUMBER: _ClassVar[int]
     GIVEN_NAMES_FIELD_NUMBER: _ClassVar[int]
     NATIONALITY_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     id: str
     enterprise_id: str
     surname: str
     given_names: str
     nationality: str
-    def __init__(self, id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., surname: _Optional[str] = ..., given_names: _Optional[str] = ..., nationality: _Optional[str] = ...) -> None: ...
+    document_type: str
+    document_number: str
+    def __init__(self, id: _Optional[str] = ..., enterprise_id: _Optional[str] = ..., surname: _Optional[str] = ..., given_names: _Optional[str] = ..., nationality: _Optional[str] = ..., document_type: _Optional[str] = ..., document_number: _Optional[str] = ...) -> None: ...
 
 class GetApplicationRequest(_message.Message):
     __slots__ = ("application_id",)
