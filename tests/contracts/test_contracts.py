@@ -91,6 +91,11 @@ FOUNDATION_OPERATIONS = {
     "submitEmploymentApplication",
     "employmentApplications",
     "preReviewApplication",
+    # issue 8
+    "bookAppointment",
+    "cancelAppointment",
+    "rescheduleAppointment",
+    "myAppointments",
 }
 FOUNDATION_TYPES = {
     "Account",
@@ -131,6 +136,9 @@ FOUNDATION_TYPES = {
     "EmploymentApplicationInput",
     "EmploymentApplication",
     "ApplicationKind",
+    "BookAppointmentInput",
+    "Appointment",
+    "Slot",
 }
 
 
