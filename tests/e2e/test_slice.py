@@ -30,12 +30,13 @@ async def ask(
 async def signed_up_and_approved(gateway: httpx.AsyncClient) -> tuple[str, str]:
     """Registers with a phone, reads the SMS, gets approved by the branch officer, signs in."""
     phone = f"137{random.randint(0, 99_999_999):08d}"
-    await ask(
+    sent = await ask(
         gateway,
         """mutation($p: String!) {
         requestVerificationCode(channel: SMS, recipient: $p, purpose: REGISTER) }""",
         {"p": phone},
     )
+    assert sent.get("data", {}).get("requestVerificationCode") is True, sent
     sms = await ask(
         gateway, "query($p: String!) { devMessages(recipient: $p) { text } }", {"p": phone}
     )
