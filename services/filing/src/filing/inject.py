@@ -15,6 +15,7 @@ from filing.graphql.schema import build_schema
 from filing.grpc.enterprises import register
 from filing.records.changes import Changes
 from filing.records.forms import FormPrinter
+from filing.records.review import Reviews
 from filing.records.service import Records
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine
@@ -29,6 +30,7 @@ class Container:
     identity: IdentityAccounts
     enterprises: Enterprises
     records: Records
+    reviews: Reviews
     changes: Changes
     printer: FormPrinter
     members: Members
@@ -48,6 +50,7 @@ def build_container(settings: FilingSettings) -> Container:
         identity,
         Enterprises(identity, settings),
         Records(settings, identity, printer),
+        Reviews(settings),
         Changes(settings),
         printer,
         Members(),

@@ -182,7 +182,7 @@ class Mutation:
         actor = await info.context.actor()
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            record = await container.records.claim(session, actor, str(id))
+            record = await container.reviews.claim(session, actor, str(id))
         return Filing.from_model(record)
 
     @strawberry.mutation(description="Officers: gives back a record they hold")
@@ -190,7 +190,7 @@ class Mutation:
         actor = await info.context.actor()
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            record = await container.records.release(session, actor, str(id))
+            record = await container.reviews.release(session, actor, str(id))
         return Filing.from_model(record)
 
     @strawberry.mutation(
@@ -202,7 +202,7 @@ class Mutation:
         decision = input.to_decision()
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            record = await container.records.decide(session, actor, str(id), decision)
+            record = await container.reviews.decide(session, actor, str(id), decision)
         return Filing.from_model(record)
 
     @strawberry.mutation(description="附件3 一(一): the current liaison names their replacement")
