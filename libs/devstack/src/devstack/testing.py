@@ -137,7 +137,8 @@ def migrated_database(postgres: Postgres, service: str, name: str | None = None)
     """A fresh database for `service` with its migrations applied; returns its URL."""
     database = name or f"test_{service}_{uuid.uuid4().hex[:8]}"
     url = asyncio.run(postgres.ensure_database(database, fresh=True))
-    env = dict(os.environ, **{f"{service.upper()}_DATABASE_URL": url})
+    # A test database is migrated with test settings (production settings demand real secrets).
+    env = {"APP_ENV": "test", **os.environ, f"{service.upper()}_DATABASE_URL": url}
     subprocess.run(
         [sys.executable, "-m", f"{service}.cli", "migrate"],
         env=env,

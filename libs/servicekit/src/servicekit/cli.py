@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from servicekit.graphql import SubgraphSchema
 from servicekit.logs import configure_logging
 from servicekit.runtime import migrate, serve
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ProcessRole, ServiceSettings
 
 Settings = TypeVar("Settings", bound=ServiceSettings)
 
@@ -32,7 +32,15 @@ class ServiceCommands(Generic[Settings]):
     def main(self, argv: list[str] | None = None) -> None:
         parser = argparse.ArgumentParser(prog=self.name)
         commands = parser.add_subparsers(dest="command", required=True)
-        commands.add_parser("serve", help="run HTTP (GraphQL), gRPC, relay and consumers")
+        serve_command = commands.add_parser(
+            "serve", help="run HTTP (GraphQL), gRPC, relay and consumers"
+        )
+        serve_command.add_argument(
+            "--role",
+            choices=[role.value for role in ProcessRole],
+            help="api: requests only; worker: relay, consumers, sweepers; all (default): both. "
+            "Overrides <SERVICE>_PROCESS_ROLE.",
+        )
         commands.add_parser("migrate", help="apply database migrations")
         commands.add_parser("seed-demo", help="insert demo data (idempotent)")
         export = commands.add_parser("export-schema", help="print the subgraph SDL")
@@ -41,6 +49,8 @@ class ServiceCommands(Generic[Settings]):
         settings = self.settings()
         configure_logging(self.name, settings.log_level)
         if args.command == "serve":
+            if args.role:
+                settings = settings.model_copy(update={"process_role": ProcessRole(args.role)})
             serve(self.app(settings), settings)
         elif args.command == "migrate":
             migrate(settings.service_root or self.service_root, settings.database_url)

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+import asyncpg
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -86,3 +88,34 @@ class Database:
 def keep_on_error(session: AsyncSession) -> None:
     """Commit what this transaction wrote even if the request then fails with an AppError."""
     session.info["keep_on_error"] = True
+
+
+_PG_UNREACHABLE = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,  # "the database system is starting up"
+)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached right now (down, restarting, a pooled
+    connection cut), rather than that the statement is wrong: callers wait and retry the first
+    kind without limit, and treat the second as a failure."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError | ConnectionError):
+            return True
+        if isinstance(current, DBAPIError) and (
+            current.connection_invalidated or isinstance(current, OperationalError | InterfaceError)
+        ):
+            return True
+        if isinstance(current, _PG_UNREACHABLE):
+            return True
+        original = current.orig if isinstance(current, DBAPIError) else None
+        current = (
+            original
+            if isinstance(original, BaseException)
+            else current.__cause__ or current.__context__
+        )
+    return False

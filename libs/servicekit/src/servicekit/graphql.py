@@ -19,8 +19,14 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.fastapi import BaseContext
 
 from servicekit.auth import Actor, JwksVerifier, bearer_token
-from servicekit.db import Database
-from servicekit.errors import AppError, PasswordChangeRequired, Unauthenticated, ValidationFailed
+from servicekit.db import Database, is_database_unavailable
+from servicekit.errors import (
+    AppError,
+    PasswordChangeRequired,
+    Unauthenticated,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +102,10 @@ def _to_graphql_error(error: GraphQLError, language: str) -> GraphQLError:
     original = error.original_error
     if original is None:
         return error  # syntax/validation errors of the query itself: safe as they are
+    if not isinstance(original, AppError) and is_database_unavailable(original):
+        # an outage, not a bug: say so, and that trying again later helps
+        log.warning("database unavailable in %s: %s", error.path, original)
+        original = UpstreamUnavailable()
     if isinstance(original, AppError):
         extensions: dict[str, Any] = {"code": original.code.value}
         if isinstance(original, ValidationFailed):

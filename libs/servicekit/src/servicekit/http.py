@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
@@ -20,6 +21,14 @@ log = logging.getLogger(__name__)
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["path", "status"])
 LATENCY = Histogram("http_request_seconds", "HTTP request latency", ["path"])
+
+# Probes and scrapes would bury the request traces; they are still counted.
+_UNTRACED = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _untraced(scope: MutableMapping[str, Any]) -> bool:
+    return scope.get("path") in _UNTRACED
+
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -37,6 +46,7 @@ def client_ip(connection: HTTPConnection | None) -> str | None:
 
 class RequestContextMiddleware:
     """Request id (from `x-request-id` or new) for the logs and the response, and metrics.
+    The server span is FastAPI's own (see `create_http_app`).
     Plain ASGI: Starlette's BaseHTTPMiddleware costs a task and a stream per request."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -68,9 +78,20 @@ class RequestContextMiddleware:
         finally:
             request_id_var.reset(token)
             traceparent_var.reset(trace)
-            path = getattr(scope.get("route"), "path", "unmatched")
+            path = _route_of(scope)
             LATENCY.labels(path).observe(time.perf_counter() - started)
             REQUESTS.labels(path, str(status)).inc()
+
+
+def _route_of(scope: Scope) -> str:
+    """The route template (`/verify/{token}`), never the raw path: metric labels stay bounded.
+    A route of an included router (GraphQL's) has its path relative to the router's prefix;
+    FastAPI keeps the full template in its effective route context."""
+    effective = (scope.get("fastapi") or {}).get("effective_route_context")
+    template = getattr(effective, "path_format", None)
+    if isinstance(template, str) and template:
+        return template
+    return getattr(scope.get("route"), "path", None) or "unmatched"
 
 
 def create_http_app(
@@ -78,7 +99,15 @@ def create_http_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     readiness_checks: dict[str, ReadinessCheck],
 ) -> FastAPI:
-    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=title,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        # FastAPI's own OpenTelemetry server span (child of the caller's `traceparent`) on the
+        # provider `servicekit.tracing` installs; its per-dependency spans are noise here.
+        telemetry={"operation_spans": False, "exclude": _untraced},
+    )
 
     app.add_middleware(RequestContextMiddleware)
 

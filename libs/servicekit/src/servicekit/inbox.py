@@ -8,17 +8,21 @@ with backoff, then the record goes to `<topic>.dlq` with the error in its header
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
-from prometheus_client import Counter
+from opentelemetry.trace import SpanKind
+from prometheus_client import Counter, Gauge
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.db import Database
+from servicekit import tracing
+from servicekit.db import Database, is_database_unavailable
+from servicekit.dlq import watch_dlq_sizes
 from servicekit.events import CloudEvent, dlq_of, topic_of
 from servicekit.logs import request_id_var, traceparent_var
 from servicekit.settings import KafkaSettings
@@ -30,6 +34,11 @@ Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 EVENTS_HANDLED = Counter("inbox_events_handled_total", "Events handled", ["type"])
 EVENTS_DUPLICATE = Counter("inbox_events_duplicate_total", "Redelivered events skipped", ["type"])
 EVENTS_DEAD = Counter("inbox_events_dead_lettered_total", "Events sent to a DLQ", ["topic"])
+CONSUMER_LAG = Gauge(
+    "consumer_lag_messages",
+    "End offset minus the group's committed offset, after the last batch",
+    ["group", "topic", "partition"],
+)
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -53,6 +62,7 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
+        dlq_interval_seconds: float = 30.0,
     ) -> None:
         self.db = db
         self.table = table
@@ -62,16 +72,30 @@ class EventConsumer:
         self.topics = sorted({topic_of(event_type) for event_type in self.handlers})
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.dlq_interval_seconds = dlq_interval_seconds
 
     async def run(self) -> None:
         backoff = 0.5
-        while True:
-            try:
-                await self._consume()
-            except (KafkaError, OSError) as exc:
-                log.warning("consumer %s lost the broker: %s", self.group_id, exc)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        watcher = asyncio.create_task(
+            watch_dlq_sizes(
+                self.kafka.bootstrap_servers,
+                [dlq_of(topic) for topic in self.topics],
+                self.dlq_interval_seconds,
+            ),
+            name=f"dlq-sizes:{self.group_id}",
+        )
+        try:
+            while True:
+                try:
+                    await self._consume()
+                except (KafkaError, OSError) as exc:
+                    log.warning("consumer %s lost the broker: %s", self.group_id, exc)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
 
     async def _consume(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -94,9 +118,22 @@ class EventConsumer:
                     for record in records:
                         await self.process(record, producer)
                     await consumer.commit({partition: records[-1].offset + 1})
+                await self._record_lag(consumer)
         finally:
             await consumer.stop()
             await producer.stop()
+
+    async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
+        """Lag per assigned partition from what the last fetch said of the end offset; every
+        fetched record is handled and committed before this runs, so position = committed."""
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            if end is None:
+                continue  # nothing fetched from it yet
+            position = await consumer.position(tp)
+            CONSUMER_LAG.labels(self.group_id, tp.topic, str(tp.partition)).set(
+                max(end - position, 0)
+            )
 
     async def process(self, record: ConsumerRecord, producer: AIOKafkaProducer) -> None:
         try:
@@ -108,9 +145,24 @@ class EventConsumer:
         if handler is None:
             return  # another event type on the same stream that this service does not need
         token = request_id_var.set(event.id)
-        trace = traceparent_var.set(event.traceparent)  # events it publishes continue the trace
+        trace = traceparent_var.set(event.traceparent)
         try:
-            error = await self._handle_with_retries(event, handler)
+            # The relay's producer span (header) is the parent; a record written by something
+            # else still continues the trace of the request that caused the event.
+            with tracing.start_span(
+                f"consume {event.type}",
+                SpanKind.CONSUMER,
+                parent=_header(record, "traceparent") or event.traceparent,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": record.topic,
+                    "messaging.consumer.group.name": self.group_id,
+                    "messaging.message.id": event.id,
+                },
+            ) as span:  # events the handler publishes continue this trace
+                error = await self._handle_with_retries(event, handler)
+                if error is not None:
+                    tracing.mark_error(span, "dead-lettered")
         finally:
             request_id_var.reset(token)
             traceparent_var.reset(trace)
@@ -135,11 +187,20 @@ class EventConsumer:
 
     async def _handle_with_retries(self, event: CloudEvent, handler: Handler) -> str | None:
         last_error = ""
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 1
+        outage_wait = self.backoff_seconds
+        while attempt <= self.max_attempts:
             try:
                 await self.handle_once(event, handler)
                 return None
             except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+                if is_database_unavailable(exc):
+                    # Not the event's fault: wait for the database as long as it takes (the
+                    # offset is not committed meanwhile), and never dead-letter for it.
+                    log.warning("database unavailable while handling %s: %s", event.type, exc)
+                    await asyncio.sleep(outage_wait)
+                    outage_wait = min(outage_wait * 2, 5.0)
+                    continue
                 last_error = f"{type(exc).__name__}: {exc}"
                 log.warning(
                     "handler for %s failed (attempt %d/%d): %s",
@@ -150,6 +211,7 @@ class EventConsumer:
                 )
                 if attempt < self.max_attempts:
                     await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+                attempt += 1
         return last_error
 
     async def _dead_letter(
@@ -174,6 +236,13 @@ class EventConsumer:
             dlq,
             error,
         )
+
+
+def _header(record: ConsumerRecord, name: str) -> str | None:
+    for key, value in record.headers or ():
+        if key == name and value:
+            return bytes(value).decode("latin-1")
+    return None
 
 
 __all__ = ["EventConsumer", "Handler", "inbox_table"]

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import time
 import zlib
+from collections.abc import Sequence
+from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind
 from prometheus_client import Counter, Gauge
 from sqlalchemy import (
     BigInteger,
@@ -27,18 +33,22 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import tracing
 from servicekit.db import Database, utcnow
 from servicekit.events import CloudEvent, topic_of
-from servicekit.logs import traceparent_var
 from servicekit.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
 EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Events published by the relay")
 RELAY_FAILURES = Counter("outbox_relay_failures_total", "Relay batches that failed to publish")
-OUTBOX_PENDING = Gauge("outbox_pending_events", "Unsent outbox rows seen by the last relay pass")
+OUTBOX_PENDING = Gauge("outbox_pending_events", "Unsent outbox rows (at most 1 s old)")
+OUTBOX_OLDEST_AGE = Gauge(
+    "outbox_oldest_pending_age_seconds", "Age of the oldest unsent outbox row, 0 when drained"
+)
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -74,7 +84,7 @@ class Outbox:
             subject=subject,
             data=data,
             dataschema=f"/contracts/events/{event_type}.schema.json",
-            traceparent=traceparent_var.get(),
+            traceparent=tracing.current_traceparent(),
         )
         await session.execute(
             self.table.insert().values(
@@ -115,6 +125,7 @@ class OutboxRelay:
         self._lock_key = zlib.crc32(f"outbox:{table.name}".encode())
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+        self._measured_at = float("-inf")
         db.on_commit_with_events(self.wake)
 
     def wake(self) -> None:
@@ -129,7 +140,9 @@ class OutboxRelay:
                     backoff = 0.2
                     if sent == self.batch_size:
                         continue
-                except (KafkaError, OSError, TimeoutError) as exc:
+                except (KafkaError, OSError, TimeoutError, SQLAlchemyError) as exc:
+                    # The broker or the database is away (a cut pooled connection too): wait
+                    # and try again; the relay must outlive outages, never end.
                     RELAY_FAILURES.inc()
                     log.warning("outbox relay cannot publish yet: %s", exc)
                     await self._close_producer()
@@ -146,6 +159,7 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         t = self.table
         async with self.db.unit_of_work() as session:
+            await self._measure_lag(session)
             if not await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key))):
                 return 0
             rows = (
@@ -156,18 +170,26 @@ class OutboxRelay:
                     .limit(self.batch_size)
                 )
             ).all()
-            OUTBOX_PENDING.set(len(rows))
             if not rows:
+                OUTBOX_PENDING.set(0)
+                OUTBOX_OLDEST_AGE.set(0)
                 return 0
             ids = [row.id for row in rows]
+            spans = [_producer_span(row.topic, row.payload) for row in rows]
             try:
                 producer = await self._get_producer()
                 deliveries = [
-                    await producer.send(row.topic, value=row.payload, key=row.key.encode())
-                    for row in rows
+                    await producer.send(
+                        row.topic,
+                        value=row.payload,
+                        key=row.key.encode(),
+                        headers=_trace_headers(span),
+                    )
+                    for row, span in zip(rows, spans, strict=True)
                 ]
                 await asyncio.gather(*deliveries)
             except (KafkaError, OSError, TimeoutError) as exc:
+                _end_spans(spans, error=f"{type(exc).__name__}")
                 await session.execute(
                     update(t)
                     .where(t.c.id.in_(ids))
@@ -175,9 +197,26 @@ class OutboxRelay:
                 )
                 await session.commit()
                 raise
+            _end_spans(spans)
             await session.execute(update(t).where(t.c.id.in_(ids)).values(sent_at=utcnow()))
         EVENTS_PUBLISHED.inc(len(rows))
         return len(rows)
+
+    async def _measure_lag(self, session: AsyncSession) -> None:
+        """Unsent count and the oldest unsent row's age, at most once a second: every replica
+        measures (the one holding the lock may be stuck), and the query is cheap but not free."""
+        now = time.monotonic()
+        if now - self._measured_at < 1.0:
+            return
+        self._measured_at = now
+        t = self.table
+        count, oldest = (
+            await session.execute(
+                select(func.count(), func.min(t.c.created_at)).where(t.c.sent_at.is_(None))
+            )
+        ).one()
+        OUTBOX_PENDING.set(count)
+        OUTBOX_OLDEST_AGE.set(_age_seconds(oldest, await session.scalar(select(func.now()))))
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -204,3 +243,35 @@ class OutboxRelay:
                 await producer.stop()
             except (KafkaError, OSError) as exc:
                 log.debug("producer stop failed: %s", exc)
+
+
+def _age_seconds(oldest: datetime | None, now: datetime | None) -> float:
+    if oldest is None or now is None:
+        return 0.0
+    return max((now - oldest).total_seconds(), 0.0)
+
+
+def _producer_span(topic: str, payload: bytes) -> Span:
+    """A producer span, child of the context the event was recorded in (its `traceparent`)."""
+    parent = None
+    with contextlib.suppress(ValueError, AttributeError):
+        parent = tracing.context_of(json.loads(payload).get("traceparent"))
+    return tracing.tracer().start_span(
+        f"publish {topic}",
+        context=parent if parent is not None else trace.set_span_in_context(trace.INVALID_SPAN),
+        kind=SpanKind.PRODUCER,
+        attributes={"messaging.system": "kafka", "messaging.destination.name": topic},
+    )
+
+
+def _trace_headers(span: Span) -> list[tuple[str, bytes]]:
+    """The producer span's context as a Kafka header: consumers continue from it."""
+    traceparent = tracing.traceparent_of(span)
+    return [("traceparent", traceparent.encode())] if traceparent else []
+
+
+def _end_spans(spans: Sequence[Span], error: str | None = None) -> None:
+    for span in spans:
+        if error is not None:
+            tracing.mark_error(span, error)
+        span.end()

@@ -1,5 +1,9 @@
 """Runs one service: the FastAPI app (GraphQL subgraph + probes), the gRPC server, the outbox
-relay and the inbox consumers, started and stopped together by the app's lifespan."""
+relay and the inbox consumers, started and stopped together by the app's lifespan.
+
+The process role (`ServiceSettings.process_role`) splits them: an `api` process serves requests
+only, a `worker` process runs the relay, the consumers and the background loops behind an HTTP
+server that answers probes and `/metrics` only, and `all` (the default) runs everything."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import grpc
 import uvicorn
@@ -19,15 +24,25 @@ from sqlalchemy import Table, text
 from strawberry.fastapi import GraphQLRouter
 
 import servicekit.rpc as rpc
+import servicekit.tracing as tracing
 from servicekit.auth import JwksVerifier
 from servicekit.db import Database
 from servicekit.graphql import ServiceContext, SubgraphSchema
-from servicekit.http import create_http_app
+from servicekit.http import ReadinessCheck, create_http_app
 from servicekit.inbox import EventConsumer, Handler
 from servicekit.outbox import OutboxRelay
 from servicekit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+
+class BackgroundTask(Protocol):
+    """A loop the service runs besides requests and events (e.g. a sweeper): started in worker
+    processes only, so that adding API replicas does not add sweepers."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -45,55 +60,87 @@ class ServiceParts:
     outbox: Table | None = None  # the relay publishes its rows
     inbox: Table | None = None
     handlers: Mapping[str, Handler] = field(default_factory=dict)  # event type → inbox handler
+    # Set-up run by every process before it serves (e.g. registering a signing key); loops
+    # belong in `background`.
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[BackgroundTask] = field(default_factory=list)  # worker loops (sweepers)
+
+
+class WorkerLoops:
+    """The event path of one service: the outbox relay, the inbox consumers and the background
+    loops. Built before the app starts because the relay subscribes to commits."""
+
+    def __init__(self, parts: ServiceParts) -> None:
+        settings = parts.settings
+        self.background = parts.background
+        self.relay = (
+            None
+            if parts.outbox is None
+            else OutboxRelay(
+                parts.db, parts.outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
+            )
+        )
+        self.consumers: list[EventConsumer] = []
+        if parts.handlers:
+            assert parts.inbox is not None, "an inbox table is needed to consume events"
+            self.consumers.append(
+                EventConsumer(
+                    parts.db,
+                    parts.inbox,
+                    settings.kafka,
+                    group_id=parts.name,
+                    handlers=parts.handlers,
+                    max_attempts=settings.consumer_max_attempts,
+                    backoff_seconds=settings.consumer_backoff_seconds,
+                )
+            )
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.tasks = [
+            asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
+            for consumer in self.consumers
+        ]
+        if self.relay is not None:
+            self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for task in self.background:
+            await task.start()
+
+    async def stop(self) -> None:
+        for background in reversed(self.background):
+            await background.stop()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def check_running(self) -> None:
+        """Readiness: a relay or consumer that ended (it only ends by a bug) makes the process
+        unready, and the worker's liveness probe (the same path) gets it restarted."""
+        ended = [task.get_name() for task in self.tasks if task.done()]
+        if ended:
+            raise RuntimeError(f"stopped: {', '.join(ended)}")
 
 
 def build_app(parts: ServiceParts) -> FastAPI:
-    settings = parts.settings
-    relay = (
-        None
-        if parts.outbox is None
-        else OutboxRelay(
-            parts.db, parts.outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
-        )
-    )
-    consumers = []
-    if parts.handlers:
-        assert parts.inbox is not None, "an inbox table is needed to consume events"
-        consumers.append(
-            EventConsumer(
-                parts.db,
-                parts.inbox,
-                settings.kafka,
-                group_id=parts.name,
-                handlers=parts.handlers,
-                max_attempts=settings.consumer_max_attempts,
-                backoff_seconds=settings.consumer_backoff_seconds,
-            )
-        )
+    role = parts.settings.process_role
+    loops = WorkerLoops(parts) if role.runs_workers else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        server, port = await rpc.start_server(
-            settings.grpc_host, settings.grpc_port, parts.register_grpc
-        )
-        log.info("%s gRPC listening on %s:%d", parts.name, settings.grpc_host, port)
+        server = await _start_grpc(parts) if role.serves_requests else None
         for hook in parts.on_start:
             await hook()
-        tasks = [
-            asyncio.create_task(consumer.run(), name=f"consumer:{consumer.group_id}")
-            for consumer in consumers
-        ]
-        if relay is not None:
-            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        if loops is not None:
+            await loops.start()
+        log.info("%s started as %s", parts.name, role.value)
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await server.stop(grace=2)
+            if loops is not None:
+                await loops.stop()
+            if server is not None:
+                await server.stop(grace=2)
             for hook in parts.on_stop:
                 await hook()
             await parts.verifier.aclose()
@@ -103,10 +150,31 @@ def build_app(parts: ServiceParts) -> FastAPI:
         async with parts.db.engine.connect() as connection:
             await connection.execute(text("select 1"))
 
+    checks: dict[str, ReadinessCheck] = {"database": database_ready}
+    if loops is not None:
+        checks["workers"] = loops.check_running
+    app = create_http_app(parts.name, lifespan, checks)
+    tracing.instrument_service(parts.name, parts.schema)  # spans + GraphQL metrics
+    if role.serves_requests:
+        _mount_api(app, parts)
+    return app
+
+
+async def _start_grpc(parts: ServiceParts) -> grpc.aio.Server:
+    settings = parts.settings
+    server, port = await rpc.start_server(
+        settings.grpc_host, settings.grpc_port, parts.register_grpc
+    )
+    log.info("%s gRPC listening on %s:%d", parts.name, settings.grpc_host, port)
+    return server
+
+
+def _mount_api(app: FastAPI, parts: ServiceParts) -> None:
+    """GraphQL and the service's own routes: what only request-serving processes expose."""
+
     async def context_getter() -> ServiceContext:  # async: FastAPI runs sync ones in a thread
         return parts.context()
 
-    app = create_http_app(parts.name, lifespan, {"database": database_ready})
     router: GraphQLRouter[ServiceContext, None] = GraphQLRouter(
         parts.schema,
         context_getter=context_getter,
@@ -117,7 +185,6 @@ def build_app(parts: ServiceParts) -> FastAPI:
     app.include_router(router, prefix="/graphql")
     if parts.routes is not None:
         parts.routes(app)
-    return app
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

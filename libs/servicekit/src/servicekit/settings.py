@@ -15,6 +15,25 @@ class AppEnv(StrEnum):
     PRODUCTION = "production"
 
 
+class ProcessRole(StrEnum):
+    """What one `<service> serve` process runs, so that an orchestrator can scale the request
+    path and the event path apart: `api` serves HTTP (GraphQL), gRPC and probes; `worker` runs
+    the outbox relay, the inbox consumers and background loops (sweepers) behind a probe-only
+    HTTP server; `all` runs both, as `./dev up` and the tests do."""
+
+    ALL = "all"
+    API = "api"
+    WORKER = "worker"
+
+    @property
+    def serves_requests(self) -> bool:
+        return self is not ProcessRole.WORKER
+
+    @property
+    def runs_workers(self) -> bool:
+        return self is not ProcessRole.API
+
+
 class KafkaSettings(BaseSettings):
     """Broker settings shared by every service (no prefix: one broker for the platform)."""
 
@@ -44,6 +63,10 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = Field(default="permits-platform", validation_alias="JWT_AUDIENCE")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     outbox_poll_seconds: float = 1.0
+    # `<SERVICE>_PROCESS_ROLE` or `serve --role`; with a separate worker, commits in the API
+    # process cannot wake the relay, so the worker finds rows by polling every
+    # `outbox_poll_seconds` (lower it there, e.g. 0.2, to bound the extra latency).
+    process_role: ProcessRole = ProcessRole.ALL
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     grpc_deadline_seconds: float = 3.0

@@ -86,9 +86,8 @@ def build_parts(container: Container) -> ServiceParts:
         register_grpc=register(container.db),
         schema=build_schema(dev=settings.is_dev),
         context=lambda: BookingContext(container),
-        on_start=[sweeper.start],
+        background=[sweeper],  # a worker's loop: expires unclaimed waitlist offers
         on_stop=[
-            sweeper.stop,
             container.filing.close,
             container.people.close,
             container.printer.close,

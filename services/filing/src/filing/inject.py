@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from filing.accounts.identity_client import IdentityAccounts
 from filing.config import FilingSettings
 from filing.consumers import HANDLERS
-from filing.db import inbox, outbox
+from filing.db import inbox, outbox, vault
 from filing.enterprises.members import Members
 from filing.enterprises.service import Enterprises
 from filing.graphql.context import FilingContext
@@ -37,6 +37,7 @@ class Container:
 
 
 def build_container(settings: FilingSettings) -> Container:
+    vault.configure(dev=settings.is_dev)  # production: the data key files must be there
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
     identity = IdentityAccounts(settings.identity_grpc_target, settings.grpc_deadline_seconds)
     verifier = JwksVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)

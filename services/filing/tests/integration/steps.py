@@ -7,6 +7,7 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import jsonschema
 from sqlalchemy import text
 
 from devstack.testing import TestIssuer, graphql
+from filing.accounts.models import AccountProjection
 from servicekit.db import Database
 
 if TYPE_CHECKING:
@@ -155,12 +157,15 @@ class Steps:
     async def register_account(self, user: User) -> None:
         """The account projection (identity's events) knows `user` as ACTIVE."""
         async with self.db.unit_of_work() as session:
-            await session.execute(
-                text(
-                    "INSERT INTO account_projection (account_id, name, phone, status, updated_at) "
-                    "VALUES (:id, '新联络', :phone, 'ACTIVE', now())"
-                ),
-                {"id": uuid.UUID(user.account_id), "phone": user.phone},
+            # Through the model: the phone is encrypted and hashed as the consumer stores it.
+            session.add(
+                AccountProjection(
+                    account_id=uuid.UUID(user.account_id),
+                    name="新联络",
+                    phone=user.phone,
+                    status="ACTIVE",
+                    updated_at=datetime.now(UTC),
+                )
             )
 
     # --- GraphQL ---------------------------------------------------------------------------

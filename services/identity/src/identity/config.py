@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
+
+DEV_CODE_HASH_SECRET = "change-me-in-production"
 
 
 class IdentitySettings(ServiceSettings):
@@ -29,7 +32,7 @@ class IdentitySettings(ServiceSettings):
     codes_per_recipient_per_hour: int = 10
     codes_per_ip_per_hour: int = 30
     # Secret mixed into stored verification-code hashes (a 6-digit code alone is guessable).
-    code_hash_secret: str = "change-me-in-production"
+    code_hash_secret: str = DEV_CODE_HASH_SECRET
     approval_working_hours: float = 3.0
     documents_grpc_target: str = "127.0.0.1:50055"  # renders the question bank study PDF
     # E-mail: SMTP when a host is set, else the console sender (dev).
@@ -39,3 +42,11 @@ class IdentitySettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_sender: str = "涉外单位服务平台 <noreply@permits.invalid>"
+
+    @model_validator(mode="after")
+    def _real_code_secret_in_production(self) -> IdentitySettings:
+        """With the published default, stored code hashes of a leaked table are reversed by
+        hashing the million 6-digit codes: production must bring its own secret."""
+        if not self.is_dev and self.code_hash_secret == DEV_CODE_HASH_SECRET:
+            raise ValueError("IDENTITY_CODE_HASH_SECRET must be set in production")
+        return self

@@ -1,3 +1,4 @@
+from servicekit.crypto import DataVault
 from servicekit.db import new_metadata
 from servicekit.inbox import inbox_table
 from servicekit.outbox import outbox_table
@@ -5,3 +6,6 @@ from servicekit.outbox import outbox_table
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+# Phones (and usernames, often a phone) are encrypted at rest under this key ring
+# (docs/DATA_PROTECTION.md).
+vault = DataVault("identity")

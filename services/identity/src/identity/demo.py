@@ -10,6 +10,7 @@ from sqlalchemy import select
 from identity.accounts.models import Account, AccountStatus
 from identity.accounts.passwords import Passwords
 from identity.config import IdentitySettings
+from identity.db import vault
 from identity.exam.seed import load_seed_questions
 from servicekit.auth import Role
 from servicekit.db import Database, make_engine
@@ -24,6 +25,7 @@ DEMO_OFFICERS = [
 
 
 async def seed_demo(settings: IdentitySettings) -> None:
+    vault.configure(dev=settings.is_dev)
     db = Database(make_engine(settings.database_url, 2))
     passwords = Passwords(settings)
     try:

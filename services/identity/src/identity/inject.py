@@ -16,7 +16,7 @@ from identity.accounts.sessions import Sessions
 from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
 from identity.consumers import handlers as consumer_handlers
-from identity.db import inbox, outbox
+from identity.db import inbox, outbox, vault
 from identity.exam.config import ExamSettings
 from identity.exam.questions import QuestionBank
 from identity.exam.service import Exams
@@ -55,6 +55,7 @@ class Container:
 def build_container(
     settings: IdentitySettings, exam_settings: ExamSettings | None = None
 ) -> Container:
+    vault.configure(dev=settings.is_dev)  # production: the data key files must be there
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
     sender = build_sender(settings)
     key = load_or_create_key(settings.jwt_private_key_file, create=settings.is_dev)
@@ -122,6 +123,5 @@ def build_parts(container: Container) -> ServiceParts:
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),
         routes=routes,
-        on_start=[sweeper.start],
-        on_stop=[sweeper.stop],
+        background=[sweeper],  # a worker's loop: scores attempts past their deadline
     )

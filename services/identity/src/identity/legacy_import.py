@@ -14,12 +14,13 @@ from pathlib import Path
 from identity.accounts.admin import import_rows
 from identity.accounts.passwords import Passwords
 from identity.config import IdentitySettings
-from identity.db import outbox
+from identity.db import outbox, vault
 from servicekit.db import Database, make_engine
 from servicekit.outbox import Outbox
 
 
 async def run(settings: IdentitySettings, text: str) -> int:
+    vault.configure(dev=settings.is_dev)
     db = Database(make_engine(settings.database_url, 2))
     try:
         async with db.unit_of_work() as session:

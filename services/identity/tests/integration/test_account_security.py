@@ -277,6 +277,7 @@ async def test_a_sign_in_rehashes_the_password_when_argon2_parameters_change(
 ) -> None:
     from sqlalchemy import text
 
+    from identity.db import vault
     from servicekit.db import Database, make_engine
 
     phone, _ = await approved_user(identity)
@@ -284,8 +285,10 @@ async def test_a_sign_in_rehashes_the_password_when_argon2_parameters_change(
 
     async def stored_hash() -> str:
         async with db.unit_of_work() as session:
-            query = text("select password_hash from accounts where phone = :p")
-            return str((await session.execute(query, {"p": phone})).scalar_one())
+            # Phones are encrypted at rest: the row is found by the phone's keyed hash.
+            query = text("select password_hash from accounts where phone_hash = :p")
+            found = await session.execute(query, {"p": vault.blind_index(phone, "phone")})
+            return str(found.scalar_one())
 
     try:
         before = await stored_hash()

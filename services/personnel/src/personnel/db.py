@@ -1,3 +1,4 @@
+from servicekit.crypto import DataVault
 from servicekit.db import new_metadata
 from servicekit.inbox import inbox_table
 from servicekit.outbox import outbox_table
@@ -5,3 +6,5 @@ from servicekit.outbox import outbox_table
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+# Document, visa and phone numbers are encrypted at rest under this key ring (DATA_PROTECTION.md).
+vault = DataVault("personnel")

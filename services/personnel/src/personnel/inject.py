@@ -8,7 +8,7 @@ from personnel.applications.documents_client import Documents
 from personnel.applications.service import Applications
 from personnel.config import PersonnelSettings
 from personnel.consumers import HANDLERS
-from personnel.db import inbox, outbox
+from personnel.db import inbox, outbox, vault
 from personnel.enterprises.service import Enterprises
 from personnel.graphql.context import PersonnelContext
 from personnel.graphql.schema import build_schema
@@ -35,6 +35,7 @@ class Container:
 
 
 def build_container(settings: PersonnelSettings) -> Container:
+    vault.configure(dev=settings.is_dev)  # production: the data key files must be there
     db = Database(make_engine(settings.database_url, settings.database_pool_size))
     filing = FilingEnterprises(settings.filing_grpc_target, settings.grpc_deadline_seconds)
     enterprises = Enterprises(filing)

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.models import AccountProjection
+from filing.db import vault
 from servicekit.events import CloudEvent
 
 APPROVED = "identity.account.approved"
@@ -17,10 +18,13 @@ REJECTED = "identity.account.rejected"
 
 async def on_account_reviewed(session: AsyncSession, event: CloudEvent) -> None:
     data = event.data
+    phone = data.get("phone")
     values = {
         "account_id": uuid.UUID(str(data["accountId"])),
         "name": str(data["name"]),
-        "phone": data.get("phone"),
+        "phone": phone,
+        # A Core upsert sets no ORM attribute: the phone's keyed hash is computed here.
+        "phone_hash": vault.blind_index(phone, "phone") if phone else None,
         "email": data.get("email"),
         "status": str(data["status"]),
         "updated_at": datetime.fromisoformat(event.time),

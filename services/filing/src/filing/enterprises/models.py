@@ -10,6 +10,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from filing.accounts.models import Base
+from filing.db import vault
+from servicekit.crypto import EncryptedJSON, EncryptedString, keep_blind_index
 from servicekit.db import utcnow
 
 
@@ -57,7 +59,11 @@ class Enterprise(Base):
     district: Mapped[str | None] = mapped_column(String(6), index=True)
     status: Mapped[str] = mapped_column(String(16), default=EnterpriseStatus.UNFILED)
     # The approved filing data as it is now (empty before the first approval) and its number.
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Form data (legal representative's ID number, phones) is encrypted whole: SQL never looks
+    # inside it (DATA_PROTECTION.md).
+    data: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON(vault, "enterprises.data"), default=dict
+    )
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -97,9 +103,11 @@ class Filing(Base):
     status: Mapped[str] = mapped_column(String(16), default=FilingStatus.DRAFT)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     change_kind: Mapped[str | None] = mapped_column(String(20))
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(vault, "filings.data"), default=dict)
     # CHANGE records: the approved data they started from (what the reviewer's diff compares).
-    base_data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    base_data: Mapped[dict[str, Any] | None] = mapped_column(
+        EncryptedJSON(vault, "filings.base_data")
+    )
     district: Mapped[str | None] = mapped_column(String(6), index=True)
     created_by: Mapped[uuid.UUID] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -127,7 +135,7 @@ class Liaison(Base):
     """外管联络员: 1–2 per enterprise; `account_id` links the liaison's own account when known."""
 
     __tablename__ = "liaisons"
-    __table_args__ = (UniqueConstraint("enterprise_id", "mobile"),)
+    __table_args__ = (UniqueConstraint("enterprise_id", "mobile_hash"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     enterprise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enterprises.id"), index=True)
@@ -135,8 +143,9 @@ class Liaison(Base):
     name: Mapped[str] = mapped_column(String(64))
     sex: Mapped[str | None] = mapped_column(String(8))
     id_type: Mapped[str | None] = mapped_column(String(16))
-    id_number: Mapped[str | None] = mapped_column(String(32))
-    mobile: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(EncryptedString(vault, "liaisons.id_number"))
+    mobile: Mapped[str] = mapped_column(EncryptedString(vault, "liaisons.mobile"))
+    mobile_hash: Mapped[str] = mapped_column(String(64))
     position: Mapped[str | None] = mapped_column(String(64))
     social_security_months: Mapped[int | None] = mapped_column(Integer)
     photo_attachment_id: Mapped[uuid.UUID | None] = mapped_column()
@@ -150,7 +159,7 @@ class FilingRevision(Base):
 
     filing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("filings.id"), primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(vault, "filing_revisions.data"))
     submitted_by: Mapped[uuid.UUID] = mapped_column()
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -201,7 +210,7 @@ class EnterpriseVersion(Base):
     filing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("filings.id"))
     record_type: Mapped[str] = mapped_column(String(8))
     change_kind: Mapped[str | None] = mapped_column(String(20))
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON(vault, "enterprise_versions.data"))
     approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -220,3 +229,6 @@ class AuditEntry(Base):
     filing_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     enterprise_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+keep_blind_index(Liaison.mobile, "mobile_hash", vault, "phone")

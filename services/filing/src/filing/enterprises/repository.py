@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from filing.accounts.models import AccountProjection
+from filing.db import vault
 from filing.enterprises.models import (
     Enterprise,
     EnterpriseMember,
@@ -142,9 +143,11 @@ async def replace_liaisons(
 async def active_accounts_by_phone(
     session: AsyncSession, phones: Sequence[str]
 ) -> dict[str, uuid.UUID]:
+    """Phones are encrypted at rest: they are found by their keyed hashes."""
+    hashes = [vault.blind_index(phone, "phone") for phone in phones]
     rows = await session.execute(
         select(AccountProjection.phone, AccountProjection.account_id).where(
-            AccountProjection.phone.in_(phones), AccountProjection.status == "ACTIVE"
+            AccountProjection.phone_hash.in_(hashes), AccountProjection.status == "ACTIVE"
         )
     )
     return {phone: account_id for phone, account_id in rows if phone}

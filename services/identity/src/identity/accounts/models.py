@@ -7,7 +7,8 @@ from enum import StrEnum
 from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from identity.db import metadata
+from identity.db import metadata, vault
+from servicekit.crypto import EncryptedString, keep_blind_index
 
 
 class Base(DeclarativeBase):
@@ -25,8 +26,12 @@ class Account(Base):
     __tablename__ = "accounts"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    username: Mapped[str] = mapped_column(String(128), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # A phone registration's username is the phone: both are encrypted, and found (and kept
+    # unique) by their keyed hashes (DATA_PROTECTION.md).
+    username: Mapped[str] = mapped_column(EncryptedString(vault, "accounts.username"))
+    username_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedString(vault, "accounts.phone"))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -55,7 +60,8 @@ class LegacyImport(Base):
 
     __tablename__ = "legacy_imports"
 
-    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    phone_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    phone: Mapped[str] = mapped_column(EncryptedString(vault, "legacy_imports.phone"))
     enterprise_name: Mapped[str] = mapped_column(String(200))
     liaison_name: Mapped[str] = mapped_column(String(64))
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
@@ -77,3 +83,8 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+keep_blind_index(Account.username, "username_hash", vault, "username")
+keep_blind_index(Account.phone, "phone_hash", vault, "phone")
+keep_blind_index(LegacyImport.phone, "phone_hash", vault, "phone")

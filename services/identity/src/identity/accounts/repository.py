@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.accounts.models import Account, AccountStatus, RefreshToken
+from identity.db import vault
 
 
 async def get(
@@ -26,17 +27,28 @@ async def by_username(
     session: AsyncSession, username: str, *, for_update: bool = False
 ) -> Account | None:
     query = select(Account).where(
-        or_(Account.username == username, Account.phone == username, Account.email == username)
+        or_(
+            Account.username_hash == vault.blind_index(username, "username"),
+            Account.phone_hash == vault.blind_index(username, "phone"),
+            Account.email == username,
+        )
     )
     return await session.scalar(query.with_for_update() if for_update else query)
 
 
 async def exists_with(session: AsyncSession, *, phone: str | None, email: str | None) -> bool:
+    """Phones and usernames are encrypted at rest: their keyed hashes are compared."""
     conditions = []
     if phone:
-        conditions += [Account.phone == phone, Account.username == phone]
+        conditions += [
+            Account.phone_hash == vault.blind_index(phone, "phone"),
+            Account.username_hash == vault.blind_index(phone, "username"),
+        ]
     if email:
-        conditions += [Account.email == email, Account.username == email]
+        conditions += [
+            Account.email == email,
+            Account.username_hash == vault.blind_index(email, "username"),
+        ]
     if not conditions:
         return False
     return bool(await session.scalar(select(func.count()).where(or_(*conditions))))

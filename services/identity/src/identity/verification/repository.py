@@ -5,7 +5,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity.db import vault
 from identity.verification.models import CodePurpose, Notification, VerificationCode
+
+
+def _hash(recipient: str) -> str:
+    """Recipients are encrypted at rest: they are found by their keyed hash."""
+    return vault.blind_index(recipient, "recipient")
 
 
 async def latest_code(
@@ -13,7 +19,10 @@ async def latest_code(
 ) -> VerificationCode | None:
     return await session.scalar(
         select(VerificationCode)
-        .where(VerificationCode.recipient == recipient, VerificationCode.purpose == purpose)
+        .where(
+            VerificationCode.recipient_hash == _hash(recipient),
+            VerificationCode.purpose == purpose,
+        )
         .order_by(VerificationCode.created_at.desc())
         .limit(1)
         .with_for_update()
@@ -33,7 +42,7 @@ async def count_codes_since(
         .where(VerificationCode.created_at >= since)
     )
     if recipient is not None:
-        query = query.where(VerificationCode.recipient == recipient)
+        query = query.where(VerificationCode.recipient_hash == _hash(recipient))
     if client_ip is not None:
         query = query.where(VerificationCode.client_ip == client_ip)
     return int(await session.scalar(query) or 0)
@@ -42,7 +51,7 @@ async def count_codes_since(
 async def messages_to(session: AsyncSession, recipient: str, limit: int = 20) -> list[Notification]:
     result = await session.scalars(
         select(Notification)
-        .where(Notification.recipient == recipient)
+        .where(Notification.recipient_hash == _hash(recipient))
         .order_by(Notification.sent_at.desc())
         .limit(limit)
     )

@@ -21,7 +21,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import conv
 
+from personnel.db import vault
 from personnel.people.models import Base
+from servicekit.crypto import EncryptedJSON, EncryptedString, keep_blind_index
 
 
 class ApplicationKind(StrEnum):
@@ -80,14 +82,12 @@ class EmploymentApplication(Base):
         ),
         Index(
             conv(ISSUED_NUMBER_UNIQUE),
-            "issued_number",
+            "issued_number_hash",
             unique=True,
-            postgresql_where=text("issued_number IS NOT NULL"),
+            postgresql_where=text("issued_number_hash IS NOT NULL"),
         ),
         Index("ix_employment_applications_enterprise_created", "enterprise_id", "created_at"),
         Index("ix_employment_applications_queue", "submission", "due_at"),
-        Index("ix_employment_applications_licence_number", "licence_number"),
-        Index("ix_employment_applications_certificate_number", "certificate_number"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -103,10 +103,18 @@ class EmploymentApplication(Base):
     printed_revision: Mapped[int | None] = mapped_column(Integer)
     tips_acknowledged: Mapped[bool] = mapped_column(Boolean)
     requirements_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
-    # camelCase keys as the API names them (validated per kind by `forms`).
-    form: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    licence_number: Mapped[str | None] = mapped_column(String(32))
-    certificate_number: Mapped[str | None] = mapped_column(String(32))
+    # camelCase keys as the API names them (validated per kind by `forms`). It holds HK/Macao/TW
+    # identity card numbers: encrypted whole, as SQL never looks inside (DATA_PROTECTION.md).
+    form: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON(vault, "employment_applications.form")
+    )
+    # The person's earlier licence / certificate numbers: encrypted, never searched.
+    licence_number: Mapped[str | None] = mapped_column(
+        EncryptedString(vault, "employment_applications.licence_number")
+    )
+    certificate_number: Mapped[str | None] = mapped_column(
+        EncryptedString(vault, "employment_applications.certificate_number")
+    )
     based_on_application_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("employment_applications.id")
     )
@@ -114,7 +122,11 @@ class EmploymentApplication(Base):
     exit_entry_opinion_attachment_id: Mapped[uuid.UUID | None] = mapped_column()
     # Licence number (LICENCE) or employment certificate number (REGISTRATION,
     # HKMOTW_EMPLOYMENT), issued when the pre-review passes.
-    issued_number: Mapped[str | None] = mapped_column(String(32))
+    # Encrypted; found (and kept unique) by its keyed hash.
+    issued_number: Mapped[str | None] = mapped_column(
+        EncryptedString(vault, "employment_applications.issued_number")
+    )
+    issued_number_hash: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -157,3 +169,6 @@ class ApplicationAudit(Base):
     application_id: Mapped[uuid.UUID] = mapped_column(index=True)
     enterprise_id: Mapped[uuid.UUID] = mapped_column()
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+keep_blind_index(EmploymentApplication.issued_number, "issued_number_hash", vault, "issued")

@@ -13,6 +13,7 @@ from personnel.applications.models import (
     ReviewStatus,
     SubmissionStatus,
 )
+from personnel.db import vault
 
 
 async def get(
@@ -35,8 +36,10 @@ async def get_many(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Empl
 
 
 async def by_issued_number(session: AsyncSession, number: str) -> EmploymentApplication | None:
+    """Issued numbers are encrypted at rest: found by their keyed hash."""
+    digest = vault.blind_index(number, "issued")
     return await session.scalar(
-        select(EmploymentApplication).where(EmploymentApplication.issued_number == number)
+        select(EmploymentApplication).where(EmploymentApplication.issued_number_hash == digest)
     )
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import Date, DateTime, String, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import conv
 
-from personnel.db import metadata
+from personnel.db import metadata, vault
+from servicekit.crypto import EncryptedString, keep_blind_index
 
 
 class Base(DeclarativeBase):
@@ -36,7 +37,7 @@ class ForeignPerson(Base):
     __tablename__ = "foreign_persons"
     __table_args__ = (
         UniqueConstraint(
-            "enterprise_id", "document_type", "document_number", name=conv(DOCUMENT_UNIQUE)
+            "enterprise_id", "document_type", "document_number_hash", name=conv(DOCUMENT_UNIQUE)
         ),
     )
 
@@ -49,16 +50,22 @@ class ForeignPerson(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     nationality: Mapped[str] = mapped_column(String(3))
     document_type: Mapped[TravelDocumentType] = mapped_column(String(16))
-    document_number: Mapped[str] = mapped_column(String(32))
+    document_number: Mapped[str] = mapped_column(
+        EncryptedString(vault, "foreign_persons.document_number")
+    )
+    # Keyed hash of the normalised number: duplicates and exact search (DATA_PROTECTION.md).
+    document_number_hash: Mapped[str] = mapped_column(String(64))
     issuing_state: Mapped[str | None] = mapped_column(String(3))
     document_expiry: Mapped[date] = mapped_column(Date)
     visa_type: Mapped[str | None] = mapped_column(String(32))
-    visa_number: Mapped[str | None] = mapped_column(String(32))
+    visa_number: Mapped[str | None] = mapped_column(
+        EncryptedString(vault, "foreign_persons.visa_number")
+    )
     visa_expiry: Mapped[date | None] = mapped_column(Date)
     entry_date: Mapped[date | None] = mapped_column(Date)
     entry_port: Mapped[str | None] = mapped_column(String(64))
     position: Mapped[str | None] = mapped_column(String(64))
-    mobile: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(EncryptedString(vault, "foreign_persons.mobile"))
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -66,3 +73,6 @@ class ForeignPerson(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     created_by: Mapped[uuid.UUID] = mapped_column()
+
+
+keep_blind_index(ForeignPerson.document_number, "document_number_hash", vault, "document")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from personnel.db import vault
 from personnel.people.models import ForeignPerson, TravelDocumentType
 
 
@@ -34,7 +35,7 @@ async def by_document(
         select(ForeignPerson).where(
             ForeignPerson.enterprise_id == enterprise_id,
             ForeignPerson.document_type == document_type,
-            ForeignPerson.document_number == document_number,
+            ForeignPerson.document_number_hash == vault.blind_index(document_number, "document"),
         )
     )
 
@@ -50,8 +51,9 @@ async def search(
     offset: int,
     limit: int,
 ) -> tuple[list[ForeignPerson], int]:
-    """Newest first. `enterprise_id` None means every enterprise; `text` matches any name or the
-    document number, case-insensitively."""
+    """Newest first. `enterprise_id` None means every enterprise; `text` matches any name
+    (case-insensitively, in part) or the whole document number (it is encrypted: its keyed hash
+    answers exact matches only)."""
     conditions = []
     if enterprise_id is not None:
         conditions.append(ForeignPerson.enterprise_id == enterprise_id)
@@ -65,7 +67,7 @@ async def search(
                     pattern, escape="\\"
                 ),
                 ForeignPerson.chinese_name.ilike(pattern, escape="\\"),
-                ForeignPerson.document_number.ilike(pattern, escape="\\"),
+                ForeignPerson.document_number_hash == vault.blind_index(text, "document"),
             )
         )
     total = int(

@@ -1,0 +1,126 @@
+"""Phones at rest: rows of the previous revision are encrypted by the migration, raw SQL (what
+pg_dump copies) shows no clear phone, sign-in still finds the account by phone, and the
+downgrade gives the clear columns back."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from devstack.infra import Postgres
+from identity.accounts import repository
+from identity.db import metadata, vault
+from identity.verification import repository as codes
+from identity.verification.models import CodePurpose
+from servicekit.crypto import KeyRing, rotate
+
+ROOT = Path(__file__).resolve().parents[4]
+PHONE, OTHER = "13912340001", "13912340002"
+
+
+def key_env(folder: Path, keys: dict[str, bytes], active: str, index_key: bytes) -> dict[str, str]:
+    keys_file, index_file = folder / "data-keys.json", folder / "data-index.key"
+    encoded = {kid: base64.urlsafe_b64encode(key).decode() for kid, key in keys.items()}
+    keys_file.write_text(json.dumps(encoded))
+    index_file.write_text(base64.urlsafe_b64encode(index_key).decode())
+    return {
+        "IDENTITY_DATA_KEYS_FILE": str(keys_file),
+        "IDENTITY_DATA_INDEX_KEY_FILE": str(index_file),
+        "IDENTITY_DATA_KEY_ID": active,
+    }
+
+
+def alembic(url: str, env: dict[str, str], *args: str) -> None:
+    """Production settings (APP_ENV unset): the keys must come from the files."""
+    environment = {k: v for k, v in os.environ.items() if k != "APP_ENV"}
+    environment.update(env, IDENTITY_DATABASE_URL=url, IDENTITY_CODE_HASH_SECRET="test-secret")
+    ini = str(ROOT / "services/identity/alembic.ini")
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", ini, *args], env=environment, check=True, cwd=ROOT
+    )
+
+
+INSERTS = [
+    "INSERT INTO accounts (id, username, phone, name, password_hash, roles, status,"
+    " password_change_required) VALUES (:a, :p, :p, '王联络', 'x', '{ENTERPRISE_USER}', 'ACTIVE',"
+    " false)",
+    "INSERT INTO accounts (id, username, email, name, password_hash, roles, status,"
+    " password_change_required) VALUES (:b, 'a@example.cn', 'a@example.cn', '李', 'x',"
+    " '{ENTERPRISE_USER}', 'ACTIVE', false)",
+    "INSERT INTO legacy_imports (phone, enterprise_name, liaison_name, account_id)"
+    " VALUES (:p, '青岛某公司', '王联络', :a)",
+    "INSERT INTO verification_codes (id, channel, recipient, purpose, code_hash, expires_at,"
+    " attempts) VALUES (:c, 'SMS', :o, 'REGISTER', 'h', now() + interval '5 minutes', 0)",
+    "INSERT INTO notifications (id, channel, recipient, text) VALUES (:c, 'SMS', :o, '验证码')",
+]
+
+
+async def dump(url: str) -> str:
+    """Every row of the four tables as text: what a backup would hold."""
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        rows = []
+        for table in ("accounts", "legacy_imports", "verification_codes", "notifications"):
+            found = await connection.execute(text(f"SELECT row_to_json(t)::text FROM {table} t"))
+            rows += [row[0] for row in found]
+    await engine.dispose()
+    return "\n".join(rows)
+
+
+@pytest.fixture
+def restore_vault() -> Iterator[None]:
+    before = vault._ring
+    yield
+    vault._ring = before
+
+
+async def test_phones_are_encrypted_by_the_migration_and_still_sign_in(
+    postgres: Postgres, tmp_path: Path, restore_vault: None
+) -> None:
+    url = await postgres.ensure_database(f"test_identity_crypto_{uuid.uuid4().hex[:8]}", fresh=True)
+    old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
+    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0004")
+    ids = {"a": uuid.uuid4(), "b": uuid.uuid4(), "c": uuid.uuid4(), "p": PHONE, "o": OTHER}
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        for insert in INSERTS:
+            await connection.execute(text(insert), ids)
+
+    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
+    backup = await dump(url)
+    assert PHONE not in backup
+    assert OTHER not in backup
+    assert "a@example.cn" in backup  # e-mail addresses stay in clear (DATA_PROTECTION.md)
+
+    vault.use(KeyRing({"k1": old}, "k1", index_key))
+    sessions = async_sessionmaker(engine)
+    async with sessions() as session:
+        account = await repository.by_username(session, PHONE)
+        assert account is not None
+        assert (account.id, account.phone, account.username) == (ids["a"], PHONE, PHONE)
+        assert await repository.exists_with(session, phone=PHONE, email=None)
+        assert not await repository.exists_with(session, phone=OTHER, email=None)
+        code = await codes.latest_code(session, OTHER, CodePurpose.REGISTER)
+        assert code is not None
+        assert code.recipient == OTHER
+        assert [m.text for m in await codes.messages_to(session, OTHER)] == ["验证码"]
+
+    rotated = KeyRing({"k1": old, "k2": new}, "k2", index_key)
+    counts = await rotate(engine, metadata, rotated)
+    assert counts["accounts"] == 2
+    assert counts["legacy_imports"] == 1
+    assert set((await rotate(engine, metadata, rotated)).values()) == {0}
+    await engine.dispose()
+
+    alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0004")
+    assert f'"phone":"{PHONE}"' in (await dump(url)).replace(" ", "")
