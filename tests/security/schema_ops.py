@@ -159,6 +159,7 @@ def _scalar(type_name: str, arg_name: str, text: Callable[[str], str]) -> Any:
         "Boolean": True,
         "Date": tomorrow.isoformat(),
         "DateTime": dt.datetime.now(dt.UTC).isoformat(),
+        "Time": "08:30",
     }
     if type_name in values:
         return values[type_name]

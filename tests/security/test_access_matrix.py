@@ -85,8 +85,7 @@ NOT_ATTACKED = {
     "uploadAttachment": "files owned by the caller (abuse in test_limits.py)",
     "startExam": "the caller's own exam",
     "registerForeignPerson": "a person of the caller's own enterprise",
-    "createLocation": "admin only; creates, touches nothing of A (role tried in the matrix? no:"
-    " no id)",
+    "createLocation": "admin only; creates a location, touches nothing of A",
     "createQuestion": "admin only; no enterprise data",
     "importQuestions": "admin only; no enterprise data",
     "importLegacyAccounts": "admin only; creates accounts, touches no existing one",
@@ -198,6 +197,9 @@ async def test_no_actor_reaches_another_enterprises_data(
             found = leaked(answer, world.markers()) + leaked({"data": data}, id_markers)
             if found:
                 findings.append(f"{op.name} as {actor}: leaks {found}: {str(answer)[:200]}")
+            codes = [(e.get("extensions") or {}).get("code") for e in answer.get("errors") or []]
+            if "INTERNAL" in codes:
+                findings.append(f"{op.name} as {actor}: INTERNAL: {str(answer)[:200]}")
             if op.kind == "mutation" and data is not None:
                 findings.append(f"{op.name} as {actor}: succeeded: {str(answer)[:200]}")
     after = await snapshot(gw, world)
@@ -217,3 +219,23 @@ async def test_the_leak_search_finds_a_when_an_entitled_officer_reads(
         query, variables = fill.call(by_name[name])
         answer = await ask(gw, query, variables, world.tokens[actor])
         assert leaked(answer, world.markers() + list(world.a.ids.values())), answer
+
+
+# Mutations without ids that only an admin may call: every other actor is refused.
+ADMIN_ONLY = ["createLocation", "createQuestion", "importQuestions", "importLegacyAccounts"]
+
+
+async def test_admin_operations_without_ids_refuse_every_other_role(
+    gw: httpx.AsyncClient, world: World
+) -> None:
+    fill = filler(world)
+    by_name = {op.name: op for op in operations()}
+    for name in ADMIN_ONLY:
+        query, variables = fill.call(by_name[name])
+        for actor in ACTORS:
+            if actor == "ADMIN":
+                continue
+            answer = await ask(gw, query, variables, world.tokens[actor])
+            assert (answer.get("data") or {}).get(name) is None, (name, actor, answer)
+            code = answer["errors"][0]["extensions"]["code"]
+            assert code in ("FORBIDDEN", "UNAUTHENTICATED"), (name, actor, answer)

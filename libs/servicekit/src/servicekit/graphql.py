@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
@@ -98,10 +98,34 @@ class ServiceContext(BaseContext):
         return actor
 
 
+def is_invalid_variable(error: GraphQLError) -> bool:
+    """A variable the request sent that its type refuses (e.g. a `Time` that is not a time):
+    raised before execution (no path) around the scalar's own error. The client's mistake, not
+    a bug: without this it carried an original error and was answered `INTERNAL`."""
+    return error.path is None and isinstance(error.original_error, GraphQLError)
+
+
+def _invalid_variable(error: GraphQLError) -> GraphQLError:
+    node = error.nodes[0] if error.nodes else None
+    variable = node.variable.name.value if isinstance(node, VariableDefinitionNode) else ""
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        extensions={
+            "code": "VALIDATION_FAILED",
+            "fields": [{"path": variable, "message": error.message}],
+        },
+    )
+
+
 def _to_graphql_error(error: GraphQLError, language: str) -> GraphQLError:
     original = error.original_error
     if original is None:
         return error  # syntax/validation errors of the query itself: safe as they are
+    if is_invalid_variable(error):
+        return _invalid_variable(error)
     if not isinstance(original, AppError) and is_database_unavailable(original):
         # an outage, not a bug: say so, and that trying again later helps
         log.warning("database unavailable in %s: %s", error.path, original)
@@ -171,6 +195,8 @@ class SubgraphSchema(strawberry.federation.Schema):
             original = error.original_error
             if isinstance(original, AppError):
                 code, text = original.code.value, original.message.en
+            elif is_invalid_variable(error):
+                code, text = "VALIDATION_FAILED", error.message
             else:
                 code = "GRAPHQL_VALIDATION" if original is None else "INTERNAL"
                 text = error.message
