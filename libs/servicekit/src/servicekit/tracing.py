@@ -140,6 +140,8 @@ def error_code(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, AppError):
         return original.code.value
+    if error.path is None and isinstance(original, GraphQLError):
+        return "VALIDATION_FAILED"  # a variable its type refuses (as graphql.is_invalid_variable)
     return "GRAPHQL_VALIDATION" if original is None else "INTERNAL"
 
 
