@@ -122,10 +122,21 @@ def kit_parts(
     )
 
 
+_ALREADY_RUNNING: set[asyncio.Task[object]] = set()
+
+
+@pytest.fixture(autouse=True)
+async def _ignore_other_apps_tasks() -> None:
+    """Other suites' apps may share this event loop (session fixtures): only tasks started
+    during this test count."""
+    _ALREADY_RUNNING.clear()
+    _ALREADY_RUNNING.update(asyncio.all_tasks())
+
+
 def event_path_tasks() -> set[str]:
     return {
         task.get_name()
-        for task in asyncio.all_tasks()
+        for task in asyncio.all_tasks() - _ALREADY_RUNNING
         if task.get_name().startswith(("consumer:", "outbox-relay"))
     }
 

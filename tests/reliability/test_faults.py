@@ -163,9 +163,12 @@ async def test_broker_killed_mid_stream_loses_and_duplicates_nothing(
         redeliveries_skipped=duplicates,
         unsent_after=found.unsent,
     )
-    assert unsent_while_down > 0  # the outbox really held events while the broker was gone
     assert found.accounts == total and found.unsent == 0, found
     assert found.duplicated == 0, found
+    if unsent_while_down == 0:
+        # On a loaded machine the relay may publish the whole stream before the kill lands:
+        # then the outage was not exercised, which is said rather than counted as a pass.
+        pytest.skip("the relay had published every event before the broker was killed")
     if found.enterprises < total:
         # Tansu keeps records in memory only: records it acknowledged (the relay marked them
         # sent) but filing had not read yet die with it. A durable broker keeps them; this is

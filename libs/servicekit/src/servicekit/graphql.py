@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from graphql import GraphQLError, VariableDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
@@ -120,12 +121,36 @@ def _invalid_variable(error: GraphQLError) -> GraphQLError:
     )
 
 
+def _is_unstorable_text(exc: BaseException) -> bool:
+    """PostgreSQL refuses NUL and unencodable characters in text: that is the client's input,
+    not a bug (found by fuzzing `login`)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, CharacterNotInRepertoireError | UntranslatableCharacterError):
+            return True
+        original = getattr(current, "orig", None)
+        current = (
+            original
+            if isinstance(original, BaseException)
+            else current.__cause__ or current.__context__
+        )
+    return False
+
+
 def _to_graphql_error(error: GraphQLError, language: str) -> GraphQLError:
     original = error.original_error
     if original is None:
         return error  # syntax/validation errors of the query itself: safe as they are
     if is_invalid_variable(error):
         return _invalid_variable(error)
+    if not isinstance(original, AppError) and _is_unstorable_text(original):
+        original = ValidationFailed.single(
+            "input",
+            "输入内容包含无法保存的字符（如空字符）",
+            "the input contains a character that cannot be stored (e.g. NUL)",
+        )
     if not isinstance(original, AppError) and is_database_unavailable(original):
         # an outage, not a bug: say so, and that trying again later helps
         log.warning("database unavailable in %s: %s", error.path, original)
