@@ -1,13 +1,19 @@
-"""Prints the README's figures.
+"""The platform-level figures of docs/BENCHMARKS.md, measured in one run on one stack.
 
-    ./dev bench                 # both benchmarks
+    ./dev bench                 # everything below, about 2 minutes
     ./dev bench --seconds 20    # longer load phases
 
-1. `me` through the gateway vs directly against the identity subgraph: requests/s and latency,
-   same run, same load tool (an asyncio httpx client with a fixed number of concurrent workers),
-   gateway request deduplication off so every request reaches the subgraph.
-2. Outbox → consumer latency on the embedded broker: time from the commit of a state change to
-   the consumer's handler, at a steady event rate.
+1. Idle memory of every process (services, gateway, PostgreSQL, broker) once the stack has
+   settled.
+2. `me` through the gateway vs directly against the identity subgraph: requests/s and latency,
+   same run, same load generator (autocannon, then the Python client for comparison), gateway
+   request deduplication off so every request reaches the subgraph.
+3. Outbox → consumer latency on the embedded broker: time from the commit of a state change to
+   the consumer's handler, at a steady event rate (200 events/s by default).
+
+The other figures have their own scripts: `bench.join` (a 50-row list joining three subgraphs),
+`bench.booking` (contention), `bench.render` (PDF throughput), `bench.startup` (`./dev up` time
+to ready).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import statistics
 import time
 import uuid
 
-import httpx
+import psutil
 
+from bench.loadgen import autocannon, check_graphql, httpx_load, percentile
 from devstack.stack import ROOT, Ports, Stack
 from servicekit.db import Database, make_engine, new_metadata
 from servicekit.events import CloudEvent
@@ -28,53 +35,85 @@ from servicekit.outbox import Outbox, OutboxRelay, outbox_table
 from servicekit.settings import KafkaSettings
 
 ME = {"query": "{ me { id name roles } }"}
+MIB = 1024 * 1024
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def login(stack: Stack, username: str = "admin") -> str:
+    answer = check_graphql(
+        stack.gateway_url,
+        {
+            "query": 'mutation($u: String!) { login(username: $u, password: "Dev-Password-1")'
+            " { accessToken } }",
+            "variables": {"u": username},
+        },
+        {},
+    )
+    token: str = answer["data"]["login"]["accessToken"]
+    return token
 
 
-async def load(url: str, token: str, seconds: float, workers: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-    headers = {"authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
-
-        async def worker() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                response = await client.post(url, json=ME, headers=headers)
-                response.raise_for_status()
-                assert "errors" not in response.json()
-                latencies.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, latencies
+def tree_memory(pid: int) -> tuple[float, int]:
+    """Resident MiB of a process and its children (PostgreSQL's backends), and their count."""
+    root = psutil.Process(pid)
+    processes = [root, *root.children(recursive=True)]
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_full_info().uss  # pages only this process holds
+        except psutil.NoSuchProcess:
+            continue
+    return total / MIB, len(processes)
 
 
-async def gateway_vs_direct(stack: Stack, seconds: float, workers: int) -> None:
-    async with httpx.AsyncClient() as client:
-        login = await client.post(
-            stack.gateway_url,
-            json={
-                "query": 'mutation { login(username: "admin", password: "Dev-Password-1") { accessToken } }'
-            },
-        )
-        token = login.json()["data"]["login"]["accessToken"]
+def idle_memory(stack: Stack, settle_seconds: float) -> None:
+    assert stack.postgres is not None and stack.broker is not None
+    time.sleep(settle_seconds)
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    postmaster = (stack.var_dir / "pgdata" / "postmaster.pid").read_text().split()[0]
+    pids["postgresql"] = int(postmaster)
+    if stack.broker.process is not None:
+        pids["broker (tansu)"] = stack.broker.process.pid
+    print(f"\nidle memory after {settle_seconds:.0f} s (USS: pages the process alone holds):")
+    total = 0.0
+    for name, pid in pids.items():
+        mib, count = tree_memory(pid)
+        total += mib
+        processes = f" ({count} processes)" if count > 1 else ""
+        print(f"  {name:<16} {mib:7.1f} MiB{processes}")
+    print(f"  {'total':<16} {total:7.1f} MiB")
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    times = {name: psutil.Process(pid).cpu_times() for name, pid in pids.items()}
+    return {name: t.user + t.system for name, t in times.items()}
+
+
+def gateway_vs_direct(stack: Stack, seconds: float, connections: int) -> None:
+    headers = {"authorization": f"Bearer {login(stack)}"}
     direct_url = f"{stack.service_url('identity')}/graphql"
-    await load(direct_url, token, 2, workers)  # warm up both paths
-    await load(stack.gateway_url, token, 2, workers)
-    print(f"\n`me` for {seconds:.0f} s with {workers} concurrent clients (same load tool):")
+    for url in (direct_url, stack.gateway_url):
+        check_graphql(url, ME, headers)
+        autocannon(url, ME, headers, 3, connections)  # warm up both paths
+    pids = {name: stack.processes[name].pid for name in ("identity", "gateway")}
+    print(f"\n`me` for {seconds:.0f} s, {connections} connections, one run:")
+    results = {}
     for label, url in (("direct subgraph", direct_url), ("through gateway", stack.gateway_url)):
-        rps, latencies = await load(url, token, seconds, workers)
-        print(
-            f"  {label:<16} {rps:8.0f} req/s   p50 {percentile(latencies, 0.5) * 1000:6.1f} ms"
-            f"   p99 {percentile(latencies, 0.99) * 1000:6.1f} ms"
+        before = cpu_seconds(pids)
+        result = autocannon(url, ME, headers, seconds, connections)
+        after = cpu_seconds(pids)
+        results[label] = result
+        cost = "   CPU per request: " + ", ".join(
+            f"{name} {(after[name] - before[name]) / result.requests * 1000:.2f} ms"
+            for name in pids
         )
+        print(result.line(f"{label} (autocannon)") + cost)
+    ratio = results["through gateway"].rps / results["direct subgraph"].rps
+    print(f"  gateway / direct: {ratio:.2f}")
+    direct_py = asyncio.run(httpx_load(direct_url, ME, headers, seconds, connections))
+    gateway_py = asyncio.run(httpx_load(stack.gateway_url, ME, headers, seconds, connections))
+    print(direct_py.line("direct subgraph (httpx)"))
+    print(gateway_py.line("through gateway (httpx)"))
+    print(f"  gateway / direct with the Python client: {gateway_py.rps / direct_py.rps:.2f}")
 
 
 async def outbox_latency(stack: Stack, events: int, rate: float) -> None:
@@ -110,11 +149,14 @@ async def outbox_latency(stack: Stack, events: int, rate: float) -> None:
         async with asyncio.timeout(60):
             while warmup.id not in received:
                 await asyncio.sleep(0.05)
-        for _ in range(events):
+        # Paced by the clock (not by sleeping after each commit), so the rate is the one asked.
+        started = time.perf_counter()
+        for i in range(events):
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
             async with db.unit_of_work() as session:
                 event = await writer.record(session, "identity.exam.passed", str(uuid.uuid4()), {})
             committed[event.id] = time.perf_counter()
-            await asyncio.sleep(1 / rate)
+        achieved = events / (time.perf_counter() - started)
         async with asyncio.timeout(30):
             while any(event_id not in received for event_id in committed):
                 await asyncio.sleep(0.05)
@@ -124,7 +166,10 @@ async def outbox_latency(stack: Stack, events: int, rate: float) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
         await db.dispose()
     latencies = [received[i] - committed[i] for i in committed]
-    print(f"\noutbox → consumer latency, {events} events at {rate:.0f}/s on the embedded broker:")
+    print(
+        f"\noutbox → consumer latency, {events} events at {achieved:.0f}/s"
+        f" (asked {rate:.0f}/s) on the embedded broker:"
+    )
     print(
         f"  p50 {percentile(latencies, 0.5) * 1000:.1f} ms   p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
         f"   mean {statistics.mean(latencies) * 1000:.1f} ms"
@@ -134,9 +179,9 @@ async def outbox_latency(stack: Stack, events: int, rate: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=16)
-    parser.add_argument("--events", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=200)
     args = parser.parse_args()
     stack = Stack(
         var_dir=ROOT / "var" / "bench",
@@ -147,7 +192,8 @@ def main() -> None:
     )
     try:
         stack.start()
-        asyncio.run(gateway_vs_direct(stack, args.seconds, args.workers))
+        idle_memory(stack, settle_seconds=15)
+        gateway_vs_direct(stack, args.seconds, args.connections)
         asyncio.run(outbox_latency(stack, args.events, args.rate))
     finally:
         stack.stop()
