@@ -7,6 +7,7 @@ therefore only ever encrypts random keys, never data, and a value names the mast
 
     v1:<key id>:<base64url(wrapped data key (40) | nonce (12) | ciphertext + tag)>
 
+(a binary column, `EncryptedBytes`, holds the same text as ASCII bytes: the outbox's payloads).
 The associated data is `v1:<key id>:<table>.<column>`: a value copied into another column, or
 with its key id edited, does not decrypt. Equality search and uniqueness use `<column>_hash`:
 HMAC-SHA256 under a separate index key of the normalised value, so a leaked hash column tells
@@ -31,6 +32,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import MetaData, Table, Text, event
+from sqlalchemy import LargeBinary, MetaData, Table, Text, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import InstrumentedAttribute
@@ -242,7 +244,44 @@ class EncryptedJSON(TypeDecorator[Any]):
         return json.loads(self.vault.ring.decrypt(value, self.context))
 
 
-ENCRYPTED_TYPES = (EncryptedString, EncryptedJSON)
+class EncryptedBytes(TypeDecorator[bytes]):
+    """Bytes encrypted in a binary column, stored as the ASCII of `v1:<key id>:…`: the column
+    keeps its type, so a clear column is converted in place (the outbox's event payloads).
+
+    A stored value not starting with `v1:` was written in clear, before the conversion or by the
+    previous release during a rollout, and is read as it is: an outbox row must still be
+    published, not stop the relay. Only for values that never start with `v1:` (JSON does not);
+    `rotate` encrypts such rows."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, vault: DataVault, context: str) -> None:
+        super().__init__()
+        self.vault = vault
+        self.context = context
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return self.vault.ring.encrypt(bytes(value), self.context).encode("ascii")
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return _open_bytes(self.vault.ring, bytes(value), self.context)
+
+
+_SEALED = f"{VERSION}:".encode()
+
+
+def _open_bytes(ring: KeyRing, stored: bytes, context: str) -> bytes:
+    if not stored.startswith(_SEALED):
+        return stored  # written in clear (EncryptedBytes)
+    return ring.decrypt(stored.decode("ascii"), context)
+
+
+ENCRYPTED_TYPES = (EncryptedString, EncryptedJSON, EncryptedBytes)
 
 
 def keep_blind_index(
@@ -346,28 +385,93 @@ def _decrypted(row: Any, column: ClearColumn, ring: KeyRing) -> str:
     return ring.decrypt(row["value"], column.context).decode()
 
 
+def encrypt_binary_column(op: Any, column: ClearColumn, vault: DataVault, batch: int = 500) -> None:
+    """A binary column (an `EncryptedBytes` one) encrypted in place: it stays binary, so the
+    schema does not change. Rows already encrypted are left alone (a second run does nothing);
+    the key ring is read only when a row needs it."""
+
+    def seal(value: bytes) -> bytes:
+        return vault.ring.encrypt(value, column.context).encode("ascii")
+
+    _convert_binary(op, column, batch, sealed=False, convert=seal)
+
+
+def decrypt_binary_column(op: Any, column: ClearColumn, vault: DataVault, batch: int = 500) -> None:
+    """The downgrade of `encrypt_binary_column`: every encrypted value back in clear, in place."""
+
+    def open_(value: bytes) -> bytes:
+        return _open_bytes(vault.ring, value, column.context)
+
+    _convert_binary(op, column, batch, sealed=True, convert=open_)
+
+
+def _convert_binary(
+    op: Any, column: ClearColumn, batch: int, *, sealed: bool, convert: Callable[[bytes], bytes]
+) -> None:
+    bind = op.get_bind()
+    keys = ", ".join(column.key)
+    compare = "=" if sealed else "<>"
+    select_rows = sa.text(
+        f"SELECT {keys}, {column.name} AS value FROM {column.table} "  # noqa: S608 (names are ours)
+        f"WHERE {column.name} IS NOT NULL AND substr({column.name}, 1, {len(_SEALED)}) "
+        f"{compare} :sealed ORDER BY {keys} LIMIT :n"
+    )
+    where = " AND ".join(f"{k} = :{k}" for k in column.key)
+    update_row = sa.text(f"UPDATE {column.table} SET {column.name} = :value WHERE {where}")  # noqa: S608
+    while rows := bind.execute(select_rows, {"sealed": _SEALED, "n": batch}).mappings().all():
+        updates = [
+            {**{k: row[k] for k in column.key}, "value": convert(bytes(row["value"]))}
+            for row in rows
+        ]
+        bind.execute(update_row, updates)
+
+
 # --- rotation: every encrypted column under the active key ----------------------------------
+
+
+def _is_binary(column: sa.Column[Any]) -> bool:
+    return isinstance(column.type, EncryptedBytes)
+
+
+def _is_stale(column: sa.Column[Any], prefix: str) -> sa.ColumnElement[bool]:
+    """Not under the active key: another key's value, or (binary) a value still in clear."""
+    if _is_binary(column):
+        stored = sa.type_coerce(column, LargeBinary)
+        head = sa.func.substr(stored, 1, len(prefix), type_=LargeBinary)
+        return sa.and_(stored.is_not(None), head != prefix.encode())
+    text = sa.type_coerce(column, Text)
+    return sa.and_(text.is_not(None), ~text.startswith(prefix, autoescape=True))
+
+
+def _reencrypted(column: sa.Column[Any], stored: Any, ring: KeyRing) -> Any:
+    """The stored value under the active key (as stored: text or binary), None if it is."""
+    context = column.type.context  # type: ignore[attr-defined]
+    if _is_binary(column):
+        if bytes(stored).startswith(f"{VERSION}:{ring.active}:".encode()):
+            return None
+        fresh = ring.encrypt(_open_bytes(ring, bytes(stored), context), context)
+        return sa.type_coerce(fresh.encode("ascii"), LargeBinary)
+    if ring.is_current(stored):
+        return None
+    return sa.type_coerce(ring.encrypt(ring.decrypt(stored, context), context), Text)
 
 
 def _rotate_batch(bind: Connection, table: Table, ring: KeyRing, batch: int) -> int:
     """Re-encrypts up to `batch` rows not yet under the active key; 0 when the table is done."""
     columns = [c for c in table.columns if isinstance(c.type, ENCRYPTED_TYPES)]
-    raw = {c.name: sa.type_coerce(c, Text) for c in columns}
+    raw = {c.name: sa.type_coerce(c, LargeBinary if _is_binary(c) else Text) for c in columns}
     prefix = f"{VERSION}:{ring.active}:"
-    stale = sa.or_(
-        *[sa.and_(r.is_not(None), ~r.startswith(prefix, autoescape=True)) for r in raw.values()]
-    )
+    stale = sa.or_(*[_is_stale(c, prefix) for c in columns])
     key = list(table.primary_key.columns)
     query = sa.select(*key, *[r.label(n) for n, r in raw.items()]).where(stale)
     rows = bind.execute(query.order_by(*key).limit(batch).with_for_update()).mappings().all()
     for row in rows:
         values = {}
         for column in columns:
-            token = row[column.name]
-            if token is not None and not ring.is_current(token):
-                context = column.type.context  # type: ignore[attr-defined]
-                fresh = ring.encrypt(ring.decrypt(token, context), context)
-                values[column.name] = sa.type_coerce(fresh, Text)
+            stored = row[column.name]
+            fresh = None if stored is None else _reencrypted(column, stored, ring)
+            if fresh is not None:
+                values[column.name] = fresh
         where = sa.and_(*[k == row[k.name] for k in key])
         bind.execute(sa.update(table).where(where).values(values))
     return len(rows)

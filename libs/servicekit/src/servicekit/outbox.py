@@ -1,6 +1,10 @@
 """Transactional outbox: the state change and its event are written in one transaction; a relay
 publishes the rows to Kafka (`acks=all`) and marks them sent. While the broker is down rows wait;
 nothing is lost. Delivery is at least once: consumers deduplicate by event id.
+
+Events may carry personal data (phones, issued numbers) and sent rows are kept, so a service with
+a data vault stores each payload encrypted (`EncryptedBytes`, context `outbox.payload`); the
+relay reads the clear bytes and publishes them unchanged.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import tracing
+from servicekit.crypto import DataVault, EncryptedBytes
 from servicekit.db import Database, utcnow
 from servicekit.events import CloudEvent, topic_of
 from servicekit.settings import KafkaSettings
@@ -51,7 +56,12 @@ OUTBOX_OLDEST_AGE = Gauge(
 )
 
 
-def outbox_table(metadata: MetaData) -> Table:
+PAYLOAD_CONTEXT = "outbox.payload"
+
+
+def outbox_table(metadata: MetaData, vault: DataVault | None = None) -> Table:
+    """With `vault`, payloads are encrypted at rest; the column stays binary either way."""
+    payload = LargeBinary() if vault is None else EncryptedBytes(vault, PAYLOAD_CONTEXT)
     return Table(
         "outbox",
         metadata,
@@ -60,7 +70,7 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(128), nullable=False),
         Column("topic", String(128), nullable=False),
         Column("key", String(128), nullable=False),
-        Column("payload", LargeBinary, nullable=False),
+        Column("payload", payload, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("sent_at", DateTime(timezone=True), index=True),
         Column("attempts", Integer, nullable=False, server_default="0"),

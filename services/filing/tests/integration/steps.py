@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import jsonschema
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from devstack.testing import TestIssuer, graphql
 from filing.accounts.models import AccountProjection
+from filing.db import outbox
 from servicekit.db import Database
 
 if TYPE_CHECKING:
@@ -285,9 +286,8 @@ class Steps:
         """The events recorded for an enterprise (outbox, in order), checked against their
         published JSON schemas."""
         async with self.db.unit_of_work() as session:
-            rows = await session.execute(
-                text("SELECT payload FROM outbox WHERE key = :key ORDER BY id"),
-                {"key": enterprise_id},
+            rows = await session.execute(  # through the table: payloads are encrypted at rest
+                select(outbox.c.payload).where(outbox.c.key == enterprise_id).order_by(outbox.c.id)
             )
             payloads = [json.loads(row[0]) for row in rows]
         for event in payloads:

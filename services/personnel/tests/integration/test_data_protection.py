@@ -135,7 +135,8 @@ async def test_existing_rows_are_encrypted_rotated_and_decrypted_back(
         assert (issued.licence_number, issued.form) == (LICENCE, {"homeIdNumber": HOME_ID})
 
     rotated = KeyRing({"k1": old, "k2": new}, "k2", index_key)
-    assert await rotate(engine, metadata, rotated, batch=2) == {
+    counts = await rotate(engine, metadata, rotated, batch=2)
+    assert {t: counts[t] for t in ("foreign_persons", "employment_applications")} == {
         "foreign_persons": 3,
         "employment_applications": 1,
     }

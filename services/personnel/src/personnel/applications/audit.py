@@ -1,6 +1,7 @@
 """The applications' audit trail: every change and every officer read, as rows in
 `application_audit` written in the request's transaction, and as a `personnel.audit` log line
-(the way foreign person reads are logged)."""
+(the way foreign person reads are logged). A row's detail may hold the issued number: it is
+encrypted at rest (ApplicationAudit), and the log line carries ids only."""
 
 from __future__ import annotations
 

@@ -157,7 +157,8 @@ class NumberCounter(Base):
 
 class ApplicationAudit(Base):
     """Who did what to which application, and which officer read which; written in the same
-    transaction as the change (or the read's request)."""
+    transaction as the change (or the read's request). `detail` holds issued licence and
+    certificate numbers, so it is encrypted whole (SQL never looks inside it)."""
 
     __tablename__ = "application_audit"
 
@@ -168,7 +169,9 @@ class ApplicationAudit(Base):
     action: Mapped[str] = mapped_column(String(48))
     application_id: Mapped[uuid.UUID] = mapped_column(index=True)
     enterprise_id: Mapped[uuid.UUID] = mapped_column()
-    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON(vault, "application_audit.detail"), default=dict
+    )
 
 
 keep_blind_index(EmploymentApplication.issued_number, "issued_number_hash", vault, "issued")

@@ -1,0 +1,79 @@
+"""Outbox payloads of the previous revision (`filing.liaison.changed` carries mobiles) are
+encrypted in place by migration 0006, read back through the outbox table, rotated, and given
+back in clear by the downgrade."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+from devstack.infra import Postgres
+from filing.db import metadata, outbox, vault
+from servicekit.crypto import KeyRing, rotate
+from servicekit.events import CloudEvent
+
+from .test_data_protection import alembic, key_env, restore_vault
+
+__all__ = ["restore_vault"]  # the fixture, used by name
+
+MOBILE = "13912340011"
+EVENTS = [
+    CloudEvent(
+        type="filing.liaison.changed",
+        source="/services/filing",
+        subject=str(uuid.uuid4()),
+        data={"liaisons": [{"name": "王联络", "mobile": MOBILE}], "n": n},
+    )
+    for n in range(3)
+]
+INSERT = (
+    "INSERT INTO outbox (event_id, event_type, topic, key, payload, sent_at) VALUES (:event_id,"
+    " 'filing.liaison.changed', 'filing.liaison.v1', :key, :payload, :sent)"
+)
+
+
+async def stored(url: str) -> list[bytes]:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT payload FROM outbox ORDER BY id"))
+        found = [bytes(row[0]) for row in rows]
+    await engine.dispose()
+    return found
+
+
+async def test_outbox_payloads_are_encrypted_rotated_and_decrypted_back(
+    postgres: Postgres, tmp_path: Path, restore_vault: None
+) -> None:
+    url = await postgres.ensure_database(f"test_filing_outbox_{uuid.uuid4().hex[:8]}", fresh=True)
+    old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
+    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0005")
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        for n, event in enumerate(EVENTS):  # sent rows are kept: they must be converted too
+            sent = None if n == 0 else datetime.now(UTC)
+            values = {"event_id": event.id, "key": event.subject, "payload": event.to_json()}
+            await connection.execute(text(INSERT), {**values, "sent": sent})
+
+    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
+    for payload in await stored(url):
+        assert payload.startswith(b"v1:k1:")
+        assert MOBILE.encode() not in payload
+
+    vault.use(KeyRing({"k1": old}, "k1", index_key))
+    sessions = async_sessionmaker(engine)
+    async with sessions() as session:
+        read = list(await session.scalars(select(outbox.c.payload).order_by(outbox.c.id)))
+    assert read == [event.to_json() for event in EVENTS]
+
+    rotated = KeyRing({"k1": old, "k2": new}, "k2", index_key)
+    assert (await rotate(engine, metadata, rotated, batch=2))["outbox"] == len(EVENTS)
+    assert set((await rotate(engine, metadata, rotated)).values()) == {0}
+    await engine.dispose()
+
+    alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0005")
+    assert await stored(url) == [event.to_json() for event in EVENTS]
