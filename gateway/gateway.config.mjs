@@ -48,6 +48,7 @@ if (TRACING) {
   });
 }
 const TRACE_HEADERS = new Set(['traceparent', 'tracestate']);
+const PROBES = new Set(['/readiness', '/healthcheck']);
 const forwardedHeaders = TRACING ? FORWARDED_HEADERS.filter((h) => !TRACE_HEADERS.has(h)) : FORWARDED_HEADERS;
 
 // --- Per-subgraph URL overrides: GATEWAY_SUBGRAPH_<NAME>_URL=http://host:port/graphql -------
@@ -179,7 +180,15 @@ export const gatewayConfig = defineConfig({
   maxTokens: MAX_TOKENS, // @escape.tech/graphql-armor-max-tokens
 
   // Spans for the request, the operation and each subgraph call (OTEL_EXPORTER_OTLP_ENDPOINT).
-  ...(TRACING ? { openTelemetry: { traces: true } } : {}),
+  // Probes (/readiness, /healthcheck) are not traced: an orchestrator polls them every few
+  // seconds, and the services exclude theirs too.
+  ...(TRACING
+    ? {
+        openTelemetry: {
+          traces: { spans: { http: ({ request }) => !PROBES.has(new URL(request.url).pathname) } },
+        },
+      }
+    : {}),
 
   propagateHeaders: {
     fromClientToSubgraphs({ request }) {

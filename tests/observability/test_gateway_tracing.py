@@ -131,3 +131,33 @@ async def test_the_gateway_continues_the_clients_traceparent_into_every_subgraph
     trace = Trace(spans, sent, client_trace, otlp.failures)
     check_continued(trace, client_span, ("identity", "filing"))
     assert not trace.problems, trace.report()
+
+
+async def test_probes_are_not_traced(
+    gateway: httpx.AsyncClient, otlp: OtlpReceiver, liaison: Liaison
+) -> None:
+    """An orchestrator polls the probes every few seconds: a trace each would bury the real ones.
+    The stack's start polled `/readiness` many times; the request here makes sure an export
+    happened after those polls (the gateway's exporter batches)."""
+    for path in ("/readiness", "/healthcheck"):
+        assert (await gateway.get(path)).status_code == 200
+    operation = f"AfterProbes{uuid.uuid4().hex[:8]}"
+    await post(
+        gateway,
+        operation,
+        f"query {operation} {{ me {{ id }} }}",
+        {},
+        authorization=f"Bearer {liaison.token}",
+    )
+
+    def exported(spans: list[Span]) -> bool:
+        return any(operation in s.name for s in spans if s.service == "gateway")
+
+    spans = otlp.wait_for(exported, timeout=SPANS_TIMEOUT, settle=SETTLE)
+
+    def is_probe(span: Span) -> bool:
+        described = [span.name, *map(str, span.attributes.values())]
+        return any(probe in text for text in described for probe in ("/readiness", "/healthcheck"))
+
+    probes = [span.describe() for span in spans if span.service == "gateway" and is_probe(span)]
+    assert probes == [], probes

@@ -1,5 +1,5 @@
 """Limits through the gateway with the real settings: depth, tokens (alias flooding), batches,
-upload abuse, sign-in lockout and verification-code limits."""
+upload abuse, sign-in lockout, sign-in failures per address and verification-code limits."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ UPLOAD = """mutation($file: Upload!, $kind: AttachmentKind!) {
   uploadAttachment(file: $file, kind: $kind) { id fileName size } }"""
 CODE = """mutation($r: String!) {
   requestVerificationCode(channel: SMS, recipient: $r, purpose: REGISTER) }"""
+# IDENTITY_SIGN_IN_FAILURES_PER_IP_PER_HOUR's default (this stack keeps every real limit).
+SIGN_IN_FAILURES_PER_ADDRESS = 50
 
 
 async def multipart(
@@ -153,6 +155,34 @@ async def test_sign_in_does_not_tell_whether_an_account_exists(
     known = await ask(gw, LOGIN, {"u": world.b.phone, "p": "Wrong-password-1"})
     assert error_code(unknown) == error_code(known), (unknown, known)
     assert unknown["errors"][0]["message"] == known["errors"][0]["message"]
+
+
+async def test_sign_in_failures_are_limited_per_address_across_accounts(
+    gw: httpx.AsyncClient, world: World
+) -> None:
+    """Password spraying (one guess at each of many accounts) locks no account, so the address is
+    limited: past its failures even the right password is refused, a forged X-Forwarded-For does
+    not help, and another address is not affected. From addresses of its own, so that the
+    suite's 127.0.0.1 keeps its budget for the other tests."""
+    sprayer = httpx.AsyncHTTPTransport(local_address="127.0.0.3")
+    async with httpx.AsyncClient(base_url=gw.base_url, transport=sprayer, timeout=60) as client:
+        guesses = [world.a.phone] + [_phone() for _ in range(SIGN_IN_FAILURES_PER_ADDRESS - 1)]
+        answers = [
+            error_code(await ask(client, LOGIN, {"u": phone, "p": "Spray-2026"}))
+            for phone in guesses
+        ]
+        right = {"u": world.b.phone, "p": "Liaison-2026"}
+        refused = await ask(client, LOGIN, right)
+        spoofed = await graphql(client, LOGIN, right, headers={"x-forwarded-for": "203.0.113.7"})
+    assert answers == ["UNAUTHENTICATED"] * SIGN_IN_FAILURES_PER_ADDRESS
+    assert error_code(refused) == "RATE_LIMITED", refused
+    assert "后再试" in refused["errors"][0]["message"], refused
+    assert error_code(spoofed) == "RATE_LIMITED", "a client picked its address by X-Forwarded-For"
+    elsewhere = httpx.AsyncHTTPTransport(local_address="127.0.0.4")
+    async with httpx.AsyncClient(base_url=gw.base_url, transport=elsewhere, timeout=60) as other:
+        signed_in = await ask(other, LOGIN, right)
+    assert ((signed_in.get("data") or {}).get("login") or {}).get("accessToken"), signed_in
+    print(f"\nsign-in: {len(answers)} failures from one address, then refused (per address)")
 
 
 async def test_codes_are_limited_per_recipient_and_per_address(

@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 import jwt
+from opentelemetry.trace import SpanKind
 
+from servicekit import tracing
 from servicekit.errors import Forbidden, Message, Unauthenticated
 
 log = logging.getLogger(__name__)
@@ -96,12 +98,20 @@ class JwksVerifier:
             if self._local_jwks is not None:
                 document = self._local_jwks()
             else:
-                response = await self._http.get(self.jwks_url)
-                response.raise_for_status()
-                document = response.json()
+                document = await self._fetch()
             key_set = jwt.PyJWKSet.from_dict(document)
             self._keys = {key.key_id: key for key in key_set.keys if key.key_id}
             self._fetched_at = time.monotonic()
+
+    async def _fetch(self) -> Any:
+        """The JWKS document, fetched in a client span of the request that needed it (so the
+        fetch is part of that request's trace, not a trace of its own in identity)."""
+        attributes = {"http.request.method": "GET", "url.full": self.jwks_url}
+        with tracing.start_span("GET jwks", SpanKind.CLIENT, attributes=attributes) as span:
+            headers = {"traceparent": value} if (value := tracing.traceparent_of(span)) else {}
+            response = await self._http.get(self.jwks_url, headers=headers)
+            response.raise_for_status()
+            return response.json()
 
     async def _key_for(self, kid: str) -> jwt.PyJWK:
         try:

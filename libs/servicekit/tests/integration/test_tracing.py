@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+import jwt
 import pytest
 import strawberry
 from aiokafka import AIOKafkaProducer
@@ -22,7 +23,9 @@ from strawberry.fastapi import GraphQLRouter
 
 from devstack.infra import Broker, Postgres, ensure_topics
 from servicekit import rpc, tracing
+from servicekit.auth import JwksVerifier
 from servicekit.db import Database, make_engine, new_metadata
+from servicekit.errors import Unauthenticated
 from servicekit.events import CloudEvent
 from servicekit.graphql import SubgraphSchema
 from servicekit.http import create_http_app
@@ -233,3 +236,31 @@ async def test_an_event_without_a_trace_header_continues_the_trace_in_its_envelo
     assert len(consume) == 1
     assert format(consume[0].context.trace_id, "032x") == GATEWAY_TRACE
     assert _parent(consume[0]) == int(GATEWAY_SPAN, 16)
+
+
+async def test_a_jwks_fetch_is_a_client_span_of_the_request_that_needed_it(
+    spans: InMemorySpanExporter,
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def jwks(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"keys": []})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(jwks))
+    verifier = JwksVerifier("http://identity/.well-known/jwks.json", "issuer", "aud", http=http)
+    spans.clear()
+    with (
+        tracing.start_span("POST /graphql", SpanKind.SERVER) as request_span,
+        pytest.raises(Unauthenticated),  # an empty key set knows no key id
+    ):
+        await verifier.verify(jwt.encode({"sub": "x"}, "k" * 32, headers={"kid": "nope"}))
+    await verifier.aclose()
+
+    fetch = next(span for span in spans.get_finished_spans() if span.name == "GET jwks")
+    assert fetch.kind == SpanKind.CLIENT
+    assert fetch.parent is not None
+    assert fetch.parent.span_id == request_span.get_span_context().span_id
+    assert sent and sent[0].headers["traceparent"].startswith(
+        f"00-{fetch.context.trace_id:032x}-{fetch.context.span_id:016x}-"
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -31,6 +31,12 @@ class IdentitySettings(ServiceSettings):
     code_resend_gap_seconds: int = 60
     codes_per_recipient_per_hour: int = 10
     codes_per_ip_per_hour: int = 30
+    # Failed sign-ins (wrong password or unknown username) one client address may make in an
+    # hour, whatever the accounts: the account lockout alone lets one address try a password on
+    # every account. Past it, the address's sign-ins are refused until its failures age out.
+    sign_in_failures_per_ip_per_hour: int = Field(default=50, ge=1)
+    # How often a worker deletes failures older than the hour (they no longer count).
+    sign_in_failure_sweep_seconds: float = 300.0
     # Secret mixed into stored verification-code hashes (a 6-digit code alone is guessable).
     code_hash_secret: str = DEV_CODE_HASH_SECRET
     approval_working_hours: float = 3.0

@@ -13,6 +13,7 @@ from identity.accounts.lockout import LockoutPolicy
 from identity.accounts.passwords import Passwords
 from identity.accounts.service import Accounts
 from identity.accounts.sessions import Sessions
+from identity.accounts.sign_in_limit import SignInFailureSweeper, SignInLimit
 from identity.accounts.tokens import TokenIssuer
 from identity.config import IdentitySettings
 from identity.consumers import handlers as consumer_handlers
@@ -73,7 +74,15 @@ def build_container(
         outbox=events,
         calendar=WorkingCalendar(),
     )
-    sessions = Sessions(settings, passwords, tokens, codes, events, LockoutPolicy())
+    sessions = Sessions(
+        settings,
+        passwords,
+        tokens,
+        codes,
+        events,
+        LockoutPolicy(),
+        SignInLimit(settings.sign_in_failures_per_ip_per_hour),
+    )
     admin = AccountAdmin(passwords, events)
     verifier = JwksVerifier(
         settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, local_jwks=tokens.jwks
@@ -105,6 +114,7 @@ def build_parts(container: Container) -> ServiceParts:
     sweeper = ExpiredAttemptSweeper(
         container.db, container.exams, container.exam_settings.sweep_seconds
     )
+    pruner = SignInFailureSweeper(container.db, settings.sign_in_failure_sweep_seconds)
 
     def routes(app: FastAPI) -> None:
         @app.get("/.well-known/jwks.json", include_in_schema=False)
@@ -123,5 +133,6 @@ def build_parts(container: Container) -> ServiceParts:
         schema=build_schema(dev=settings.is_dev),
         context=lambda: IdentityContext(container),
         routes=routes,
-        background=[sweeper],  # a worker's loop: scores attempts past their deadline
+        # Workers' loops: scoring attempts past their deadline, deleting expired sign-in failures.
+        background=[sweeper, pruner],
     )

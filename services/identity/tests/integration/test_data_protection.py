@@ -1,24 +1,29 @@
-"""Phones at rest: rows of the previous revision are encrypted by the migration, raw SQL (what
-pg_dump copies) shows no clear phone, sign-in still finds the account by phone, and the
-downgrade gives the clear columns back."""
+"""Phones and notification texts at rest: rows of the previous revision are encrypted by the
+migration, raw SQL (what pg_dump copies) shows no clear phone or code, sign-in still finds the
+account by phone, and the downgrade gives the clear columns back."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from devstack.infra import Postgres
+from devstack.testing import graphql
 from identity.accounts import repository
+from identity.config import IdentitySettings
 from identity.db import metadata, vault
 from identity.verification import repository as codes
 from identity.verification.models import CodePurpose
@@ -101,6 +106,7 @@ async def test_phones_are_encrypted_by_the_migration_and_still_sign_in(
     assert PHONE not in backup
     assert OTHER not in backup
     assert "a@example.cn" in backup  # e-mail addresses stay in clear (DATA_PROTECTION.md)
+    assert "验证码" not in backup  # notification texts (they hold the codes) are encrypted
 
     vault.use(KeyRing({"k1": old}, "k1", index_key))
     sessions = async_sessionmaker(engine)
@@ -123,4 +129,78 @@ async def test_phones_are_encrypted_by_the_migration_and_still_sign_in(
     await engine.dispose()
 
     alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0004")
-    assert f'"phone":"{PHONE}"' in (await dump(url)).replace(" ", "")
+    restored = (await dump(url)).replace(" ", "")
+    assert f'"phone":"{PHONE}"' in restored
+    assert '"text":"验证码"' in restored
+
+
+SMS = "【涉外单位服务平台】您的验证码为482913，5分钟内有效，请勿泄露给他人。"
+
+
+async def scalar(url: str, sql: str, **params: object) -> object:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        value = await connection.scalar(text(sql), params)
+    await engine.dispose()
+    return value
+
+
+async def test_notification_texts_are_encrypted_by_0006_and_decrypted_by_its_downgrade(
+    postgres: Postgres, tmp_path: Path, restore_vault: None
+) -> None:
+    url = await postgres.ensure_database(f"test_identity_texts_{uuid.uuid4().hex[:8]}", fresh=True)
+    ring = KeyRing({"k1": os.urandom(32)}, "k1", os.urandom(32))
+    env = key_env(tmp_path, ring.keys, "k1", ring.index_key)
+    alembic(url, env, "upgrade", "0005")
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO notifications (id, channel, recipient, recipient_hash, text)"
+                " VALUES (:id, 'SMS', :recipient, :hash, :text)"
+            ),
+            {
+                "id": uuid.uuid4(),
+                "recipient": ring.encrypt(OTHER.encode(), "notifications.recipient"),
+                "hash": ring.blind_index(OTHER, "recipient"),
+                "text": SMS,
+            },
+        )
+
+    alembic(url, env, "upgrade", "head")
+    backup = await dump(url)
+    assert "482913" not in backup
+    assert "验证码" not in backup
+    assert await scalar(url, "SELECT to_regclass('sign_in_failures')") is not None
+    vault.use(ring)
+    async with async_sessionmaker(engine)() as session:
+        assert [m.text for m in await codes.messages_to(session, OTHER)] == [SMS]
+    await engine.dispose()
+
+    alembic(url, env, "downgrade", "0005")
+    assert await scalar(url, "SELECT text FROM notifications") == SMS
+    assert await scalar(url, "SELECT to_regclass('sign_in_failures')") is None
+
+
+async def test_a_code_sent_now_is_stored_encrypted_and_dev_messages_still_show_it(
+    identity: httpx.AsyncClient, identity_settings: IdentitySettings
+) -> None:
+    phone = f"139{random.randint(0, 99_999_999):08d}"
+    sent = await graphql(
+        identity,
+        """mutation($r: String!) {
+        requestVerificationCode(channel: SMS, recipient: $r, purpose: REGISTER) }""",
+        {"r": phone},
+    )
+    assert sent["data"]["requestVerificationCode"] is True
+    messages = await graphql(
+        identity, "query($r: String!) { devMessages(recipient: $r) { text } }", {"r": phone}
+    )
+    code = re.findall(r"\d{6}", messages["data"]["devMessages"][0]["text"])[0]
+    stored = await scalar(
+        identity_settings.database_url,
+        "SELECT text FROM notifications WHERE recipient_hash = :hash",
+        hash=vault.blind_index(phone, "recipient"),
+    )
+    assert isinstance(stored, str) and stored.startswith("v1:")
+    assert code not in stored

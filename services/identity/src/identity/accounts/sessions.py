@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from identity.accounts.lockout import LockoutPolicy, is_locked, record_failure, 
 from identity.accounts.models import Account, AccountStatus, RefreshToken
 from identity.accounts.passwords import Passwords, check_policy
 from identity.accounts.schemas import PasswordReset, Session
+from identity.accounts.sign_in_limit import SignInLimit
 from identity.accounts.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
 from identity.config import IdentitySettings
 from identity.errors import AccountDisabled, AccountRejected, WrongCredentials
@@ -51,16 +52,23 @@ class Sessions:
     codes: Codes
     outbox: Outbox
     lockout: LockoutPolicy
+    sign_in_limit: SignInLimit
 
-    async def login(self, session: AsyncSession, username: str, password: str) -> Session:
-        account = await repository.by_username(session, username.strip().lower(), for_update=True)
+    async def login(
+        self, session: AsyncSession, username: str, password: str, client_ip: str | None
+    ) -> Session:
         now = utcnow()
+        if client_ip:
+            # First of all: an address past its limit learns nothing of the account or password.
+            await self.sign_in_limit.check(session, client_ip, now)
+        account = await repository.by_username(session, username.strip().lower(), for_update=True)
         if account is None:
+            self._count_failure(session, client_ip, now)
             raise WrongCredentials()
         if is_locked(account, now):
             raise AccountLocked(locked_until_message(account))
         if not self.passwords.verify(account.password_hash, password):
-            keep_on_error(session)  # the failure counts even though the request fails
+            self._count_failure(session, client_ip, now)
             if record_failure(account, now, self.lockout):
                 await self.outbox.record(
                     session,
@@ -85,6 +93,13 @@ class Sessions:
         if self.passwords.needs_rehash(account.password_hash):
             account.password_hash = self.passwords.hash(password)
         return await self._open(session, account, family_id=uuid.uuid4())
+
+    def _count_failure(self, session: AsyncSession, client_ip: str | None, now: datetime) -> None:
+        """Counts for the address's limit (and the account's lockout, by the caller) even though
+        the request fails."""
+        keep_on_error(session)
+        if client_ip:
+            self.sign_in_limit.record_failure(session, client_ip, now)
 
     async def refresh(self, session: AsyncSession, refresh_token: str) -> Session:
         """Rotates the refresh token. Presenting a used one revokes the whole family."""

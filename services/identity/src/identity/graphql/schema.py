@@ -107,7 +107,9 @@ class Mutation(AccountMutations, ExamMutation):
     async def login(self, info: Ctx, username: str, password: str) -> AuthPayload:
         container = info.context.container
         async with container.db.unit_of_work() as session:
-            result = await container.sessions.login(session, username, password)
+            result = await container.sessions.login(
+                session, username, password, info.context.client_ip
+            )
         return _payload(result)
 
     @strawberry.mutation

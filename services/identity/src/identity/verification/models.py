@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Index, String, Text, func
+from sqlalchemy import DateTime, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.accounts.models import Base
@@ -52,7 +52,8 @@ class Notification(Base):
     channel: Mapped[Channel] = mapped_column(String(8))
     recipient: Mapped[str] = mapped_column(EncryptedString(vault, "notifications.recipient"))
     recipient_hash: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)
+    # Holds verification codes (and names of enterprises and people): encrypted, never searched.
+    text: Mapped[str] = mapped_column(EncryptedString(vault, "notifications.text"))
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
