@@ -3,6 +3,7 @@ AppError → `extensions.code` mapping, Relay-style connections."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import logging
@@ -65,9 +66,7 @@ class ServiceContext(BaseContext):
     def __init__(self, verifier: JwksVerifier) -> None:
         super().__init__()
         self._verifier = verifier
-        self._actor: Actor | None = None
-        self._auth_error: AppError | None = None
-        self._resolved = False
+        self._authentication: asyncio.Task[Actor | None] | None = None
 
     @property
     def language(self) -> str:
@@ -75,18 +74,17 @@ class ServiceContext(BaseContext):
         return "en" if header.lower().startswith("en") else "zh"
 
     async def optional_actor(self) -> Actor | None:
-        if not self._resolved:
-            self._resolved = True
-            try:
-                header = self.request.headers.get("authorization") if self.request else None
-                token = bearer_token(header)
-                if token is not None:
-                    self._actor = await self._verifier.verify(token)
-            except AppError as exc:
-                self._auth_error = exc
-        if self._auth_error is not None:
-            raise self._auth_error
-        return self._actor
+        """The request's actor, verified once: resolvers running at the same time (an
+        `_entities` call resolves every representation concurrently) all await the one
+        verification, which may have to fetch identity's keys first."""
+        if self._authentication is None:
+            self._authentication = asyncio.ensure_future(self._authenticate())
+        return await asyncio.shield(self._authentication)
+
+    async def _authenticate(self) -> Actor | None:
+        header = self.request.headers.get("authorization") if self.request else None
+        token = bearer_token(header)
+        return None if token is None else await self._verifier.verify(token)
 
     async def actor(self, *, allow_password_change: bool = False) -> Actor:
         """The signed-in actor. Only operations that help an imported account change its

@@ -178,11 +178,15 @@ async def members_of(session: AsyncSession, enterprise_id: uuid.UUID) -> list[uu
 
 
 async def members_with_roles(
-    session: AsyncSession, enterprise_id: uuid.UUID
-) -> list[tuple[uuid.UUID, str]]:
+    session: AsyncSession, enterprise_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """Each enterprise's accounts and their roles, oldest member first."""
     rows = await session.execute(
-        select(EnterpriseMember.account_id, EnterpriseMember.role)
-        .where(EnterpriseMember.enterprise_id == enterprise_id)
-        .order_by(EnterpriseMember.created_at)
+        select(EnterpriseMember.enterprise_id, EnterpriseMember.account_id, EnterpriseMember.role)
+        .where(EnterpriseMember.enterprise_id.in_(enterprise_ids))
+        .order_by(EnterpriseMember.created_at, EnterpriseMember.account_id)
     )
-    return [(account, role) for account, role in rows]
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {key: [] for key in enterprise_ids}
+    for enterprise_id, account, role in rows:
+        found[enterprise_id].append((account, role))
+    return found

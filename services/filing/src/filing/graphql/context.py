@@ -26,6 +26,7 @@ class FilingContext(ServiceContext):
         self.container = container
         self.enterprise_of_account = self._loader(repository.enterprises_of_accounts)
         self.liaisons = self._loader(repository.liaisons_of, default=list)
+        self.members = self._loader(repository.members_with_roles, default=list)
         self.latest_filing = self._loader(repository.latest_filings)
         self.enterprise = self._loader(repository.enterprises_by_id)
         self.reviews = self._loader(repository.reviews_of, default=list)

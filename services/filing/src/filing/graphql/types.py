@@ -463,12 +463,10 @@ class Enterprise:
 
     @strawberry.field(description="The accounts that act for it (its users and officers only)")
     async def users(self, info: Ctx) -> list[EnterpriseUser]:
-        container = info.context.container
-        async with container.db.unit_of_work() as session:
-            rows = await repository.members_with_roles(session, self.model.id)
+        rows = await info.context.members.load(self.model.id)
         return [
             EnterpriseUser(role=MemberRole(role), account=Account(id=strawberry.ID(str(account))))
-            for account, role in rows
+            for account, role in rows or []
         ]
 
     @strawberry.field(description="Every approved version, newest first")

@@ -5,9 +5,10 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from personnel.graphql.context import PersonnelContext
+from personnel.graphql.context import PersonnelContext, PersonsOf
 from personnel.graphql.foreign_person import ForeignPerson, ForeignPersonConnection
 from personnel.people.schemas import PersonQuery
+from servicekit.errors import ValidationFailed
 from servicekit.graphql import connection_of, page_of
 
 Search = Annotated[
@@ -31,11 +32,11 @@ class Enterprise:
         after: str | None = None,
         search: Search = None,
     ) -> ForeignPersonConnection:
-        actor = await info.context.actor()
-        page = page_of(first, after)
-        container = info.context.container
-        async with container.db.unit_of_work() as session:
-            rows, total = await container.people.list_of_enterprise(
-                session, actor, str(self.id), PersonQuery(search, page.offset, page.limit)
-            )
+        try:
+            page = page_of(first, after)
+        except ValidationFailed:
+            await info.context.actor()  # who is not signed in is told so first, as before
+            raise
+        key = PersonsOf(str(self.id), PersonQuery(search, page.offset, page.limit))
+        rows, total = await info.context.enterprise_persons.load(key)
         return connection_of(rows, page, total, ForeignPerson.listed)

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeAlias
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,13 +21,17 @@ from personnel.people.validation import check_form
 from servicekit.auth import Actor
 from servicekit.calendar import CHINA_TZ
 from servicekit.db import utcnow
-from servicekit.errors import Forbidden, NotFound, ValidationFailed
+from servicekit.errors import AppError, Forbidden, NotFound, ValidationFailed
 from servicekit.outbox import Outbox
 
 # Officer reads of full records (document numbers, contacts) are audited (ARCHITECTURE.md).
 audit = logging.getLogger("personnel.audit")
 
 MAX_SEARCH = 64
+
+
+# One enterprise's page of foreign persons, and how many it has in all.
+EnterprisePersons: TypeAlias = tuple[list[ForeignPerson], int]
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,43 @@ class People:
         _audit_read(actor, rows)
         return rows, total
 
-    async def list_of_enterprise(
-        self, session: AsyncSession, actor: Actor, enterprise_id: str, query: PersonQuery
-    ) -> tuple[list[ForeignPerson], int]:
-        """`Enterprise.foreignPersons`: for officers and the enterprise's own users only."""
-        key = _uuid(enterprise_id)
-        scope = await self._read_scope(actor)
-        if not scope.everything and scope.enterprise_id != key:
-            raise Forbidden()
-        rows, total = await repository.search(
-            session, key, _search(query.search), query.offset, query.limit
+    async def lists_of_enterprises(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        enterprise_ids: Sequence[str],
+        query: PersonQuery,
+    ) -> dict[str, EnterprisePersons | AppError]:
+        """`Enterprise.foreignPersons` of every enterprise one request asks for, at once: for
+        officers and each enterprise's own users only. Answered per enterprise, as if each
+        were asked alone: an id that is not one is NOT_FOUND, another enterprise FORBIDDEN."""
+        answers: dict[str, EnterprisePersons | AppError] = {}
+        keys: dict[str, uuid.UUID] = {}
+        for enterprise_id in enterprise_ids:
+            try:
+                keys[enterprise_id] = uuid.UUID(enterprise_id)
+            except ValueError:
+                answers[enterprise_id] = NotFound()
+        if not keys:
+            return answers
+        scope = await self._read_scope(actor)  # one answer for the whole request
+        allowed = {}
+        for enterprise_id, key in keys.items():
+            if scope.everything or scope.enterprise_id == key:
+                allowed[enterprise_id] = key
+            else:
+                answers[enterprise_id] = Forbidden()
+        if not allowed:
+            return answers
+        try:
+            text = _search(query.search)
+        except ValidationFailed as exc:
+            return answers | dict.fromkeys(allowed, exc)
+        pages = await repository.search_of_enterprises(
+            session, list(set(allowed.values())), text, query.offset, query.limit
         )
-        _audit_read(actor, rows)
-        return rows, total
+        _audit_read(actor, [person for rows, _ in pages.values() for person in rows])
+        return answers | {enterprise_id: pages[key] for enterprise_id, key in allowed.items()}
 
     async def visible(
         self, session: AsyncSession, actor: Actor, person_ids: Sequence[str]
