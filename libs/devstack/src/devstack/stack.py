@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,12 +90,10 @@ class Stack:
         self.progress(f"starting Tansu broker on 127.0.0.1:{self.ports.broker}…")
         self.broker = Broker(self.log_dir / "broker.log", self.ports.broker)
         self.broker.start()
-        for name in SERVICES:
-            asyncio.run(self.postgres.ensure_database(name, fresh=self.fresh_databases))
-            self.progress(f"migrating {name}…")
-            self._run(name, "migrate")
-            if self.app_env == "dev":
-                self._run(name, "seed-demo")
+        # Each service has its own database: they are migrated (and seeded) side by side.
+        self.progress("migrating " + ", ".join(SERVICES) + "…")
+        with ThreadPoolExecutor(len(SERVICES)) as pool:
+            list(pool.map(self._prepare_database, SERVICES))
         for name in SERVICES:
             self.progress(
                 f"starting {name} (http {self.ports.http[name]}, grpc {self.ports.grpc[name]})…"
@@ -102,12 +101,28 @@ class Stack:
             self.processes[name] = self._spawn(
                 name, [sys.executable, "-m", f"{name}.cli", "serve"], self.service_env(name)
             )
+        if self.with_gateway:  # its start does not need the subgraphs: overlap the two
+            self.spawn_gateway()
         for name in SERVICES:
             self._wait_http(name, f"{self.service_url(name)}/readyz")
         if self.with_gateway:
-            self.start_gateway()
+            self.wait_gateway()
+
+    def _prepare_database(self, name: str) -> None:
+        assert self.postgres is not None
+        asyncio.run(self.postgres.ensure_database(name, fresh=self.fresh_databases))
+        self._run(name, "migrate")
+        if self.app_env == "dev":
+            self._run(name, "seed-demo")
 
     def start_gateway(self) -> None:
+        self.spawn_gateway()
+        self.wait_gateway()
+
+    def wait_gateway(self) -> None:
+        self._wait_http("gateway", f"http://127.0.0.1:{self.ports.gateway}/readiness")
+
+    def spawn_gateway(self) -> None:
         self.progress(f"starting gateway on 127.0.0.1:{self.ports.gateway}…")
         env = {k: v for k, v in os.environ.items() if k not in GATEWAY_RESERVED_ENV}
         env |= {"GATEWAY_PORT": str(self.ports.gateway), "GATEWAY_HOST": "127.0.0.1"}
@@ -123,7 +138,6 @@ class Stack:
             env,
             cwd=ROOT / "gateway",
         )
-        self._wait_http("gateway", f"http://127.0.0.1:{self.ports.gateway}/readiness")
 
     def service_env(self, name: str) -> dict[str, str]:
         assert self.postgres is not None
