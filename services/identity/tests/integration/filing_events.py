@@ -77,7 +77,8 @@ async def texts_to(identity: httpx.AsyncClient, phone: str) -> list[str]:
 
 
 async def wait_for_text(identity: httpx.AsyncClient, phone: str, fragment: str) -> list[str]:
-    async with asyncio.timeout(20):
+    # Bounded, but generous: on a busy CI machine a consumer group can take a while to settle.
+    async with asyncio.timeout(60):
         while True:
             texts = await texts_to(identity, phone)
             if any(fragment in text for text in texts):

@@ -18,8 +18,14 @@ from devstack.testing import error_code, graphql, running
 from identity.app import create_app
 from identity.config import IdentitySettings
 from servicekit.keys import load_or_create_key
+from servicekit.settings import ProcessRole
 
 from .test_accounts import LOGIN, last_code, new_phone, officer_token, register
+
+# A second identity process beside the session's: it serves requests only. With consumers it
+# would join the session instance's consumer group and leave again, and the rebalances could
+# hold the session instance's partitions long enough for the event tests that follow to time out.
+SECOND_INSTANCE = {"process_role": ProcessRole.API}
 
 RESET = """mutation($r: String!, $c: String!, $p: String!) {
   resetPassword(recipient: $r, code: $c, newPassword: $p) }"""
@@ -190,7 +196,12 @@ async def test_registration_by_e_mail_sends_the_code_through_smtp(
 ) -> None:
     controller, inbox = smtp_server
     settings = identity_settings.model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": controller.port, "grpc_port": free_port()}
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": controller.port,
+            "grpc_port": free_port(),
+            **SECOND_INSTANCE,
+        }
     )
     address = f"hr{random.randint(0, 10**9)}@example-enterprise.cn"
     async with running(create_app(settings)) as client:
@@ -229,7 +240,7 @@ async def test_tokens_signed_by_the_previous_key_stay_valid_after_rotation(
 ) -> None:
     old_file = tmp_path / "old.pem"
     old_settings = identity_settings.model_copy(
-        update={"jwt_private_key_file": old_file, "grpc_port": free_port()}
+        update={"jwt_private_key_file": old_file, "grpc_port": free_port(), **SECOND_INSTANCE}
     )
     load_or_create_key(old_file, create=True)
     async with running(create_app(old_settings)) as before:
@@ -241,6 +252,7 @@ async def test_tokens_signed_by_the_previous_key_stay_valid_after_rotation(
             "jwt_private_key_file": tmp_path / "new.pem",
             "jwt_previous_key_file": old_file,
             "grpc_port": free_port(),
+            **SECOND_INSTANCE,
         }
     )
     load_or_create_key(tmp_path / "new.pem", create=True)
@@ -294,7 +306,7 @@ async def test_a_sign_in_rehashes_the_password_when_argon2_parameters_change(
         before = await stored_hash()
         assert "t=1," in before
         stronger = identity_settings.model_copy(
-            update={"argon2_time_cost": 2, "grpc_port": free_port()}
+            update={"argon2_time_cost": 2, "grpc_port": free_port(), **SECOND_INSTANCE}
         )
         async with running(create_app(stronger)) as client:
             assert "data" in await graphql(client, LOGIN, {"u": phone, "p": "Secret-123"})
