@@ -29,7 +29,8 @@ import psutil
 
 from bench.consumer import consume
 from bench.loadgen import autocannon, check_graphql, httpx_load, percentile
-from devstack.stack import ROOT, Ports, Stack
+from bench.stack import bearer, bench_stack
+from devstack.stack import Stack
 from servicekit.db import Database, make_engine, new_metadata
 from servicekit.inbox import inbox_table
 from servicekit.outbox import Outbox, OutboxRelay, outbox_table
@@ -37,20 +38,6 @@ from servicekit.settings import KafkaSettings
 
 ME = {"query": "{ me { id name roles } }"}
 MIB = 1024 * 1024
-
-
-def login(stack: Stack, username: str = "admin") -> str:
-    answer = check_graphql(
-        stack.gateway_url,
-        {
-            "query": 'mutation($u: String!) { login(username: $u, password: "Dev-Password-1")'
-            " { accessToken } }",
-            "variables": {"u": username},
-        },
-        {},
-    )
-    token: str = answer["data"]["login"]["accessToken"]
-    return token
 
 
 def tree_memory(pid: int) -> tuple[float, int]:
@@ -90,7 +77,7 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
 
 
 def gateway_vs_direct(stack: Stack, seconds: float, connections: int) -> None:
-    headers = {"authorization": f"Bearer {login(stack)}"}
+    headers = bearer(stack)
     direct_url = f"{stack.service_url('identity')}/graphql"
     for url in (direct_url, stack.gateway_url):
         check_graphql(url, ME, headers)
@@ -181,13 +168,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=200)
     args = parser.parse_args()
-    stack = Stack(
-        var_dir=ROOT / "var" / "bench",
-        ports=Ports.free(),
-        fresh_databases=True,
-        extra_env={"GATEWAY_DEDUPE": "0", "LOG_LEVEL": "WARNING", "GATEWAY_LOG_LEVEL": "warn"},
-        progress=lambda line: print(f"  {line}", flush=True),
-    )
+    stack = bench_stack("bench")
     try:
         stack.start()
         idle_memory(stack, settle_seconds=15)

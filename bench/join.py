@@ -37,9 +37,8 @@ import httpx
 
 from bench.loadgen import AUTOCANNON, LoadResult, autocannon, check_graphql, httpx_load, percentile
 from bench.seed import SeededEnterprise, seed
-from devstack.stack import ROOT, SERVICES, Ports, Stack
-
-LOGIN = 'mutation($u: String!) { login(username: $u, password: "Dev-Password-1") { accessToken } }'
+from bench.stack import bearer, bench_stack
+from devstack.stack import SERVICES, Stack
 
 # What a city officer's list of approved filings shows: the record, its enterprise, who acts for
 # it (names and phones from identity) and its first foreign persons with their count (personnel).
@@ -67,11 +66,6 @@ DATABASES = ["filing", "identity", "personnel"]
 METRIC = re.compile(r"^(\w+)\{([^}]*)\} ([0-9.e+-]+)$")
 
 
-def login(stack: Stack, username: str) -> dict[str, str]:
-    answer = check_graphql(stack.gateway_url, {"query": LOGIN, "variables": {"u": username}}, {})
-    return {"authorization": f"Bearer {answer['data']['login']['accessToken']}"}
-
-
 def check_rows(stack: Stack, headers: dict[str, str], seeded: list[SeededEnterprise]) -> None:
     """The joined list through the gateway is complete: every row, account and person count."""
     answer = check_graphql(stack.gateway_url, {"query": JOINED}, headers)
@@ -96,7 +90,7 @@ def check_rows(stack: Stack, headers: dict[str, str], seeded: list[SeededEnterpr
     )
     own = seeded[0]
     answer = check_graphql(
-        stack.gateway_url, {"query": JOINED}, login(stack, own.liaison_phones[0])
+        stack.gateway_url, {"query": JOINED}, bearer(stack, own.liaison_phones[0])
     )
     mine = [edge["node"]["enterprise"] for edge in answer["data"]["filings"]["edges"]]
     assert [e["id"] for e in mine] == [own.id], mine
@@ -265,13 +259,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternate the phases this often")
     parser.add_argument("--queries", type=int, default=20, help="joined queries counted one by one")
     args = parser.parse_args()
-    stack = Stack(
-        var_dir=ROOT / "var" / "bench-join",
-        ports=Ports.free(),
-        fresh_databases=True,
-        extra_env={"GATEWAY_DEDUPE": "0", "LOG_LEVEL": "WARNING", "GATEWAY_LOG_LEVEL": "warn"},
-        progress=lambda line: print(f"  {line}", flush=True),
-    )
+    stack = bench_stack("bench-join")
     try:
         stack.start()
         assert stack.postgres is not None
@@ -282,7 +270,7 @@ def main() -> None:
             f"{sum(len(e.account_ids) for e in seeded)} liaison accounts, "
             f"{sum(e.persons for e in seeded)} foreign persons in {time.perf_counter() - started:.1f} s"
         )
-        admin = login(stack, "admin")
+        admin = bearer(stack, "admin")
         check_rows(stack, admin, seeded)
         calls_per_query(stack, admin, args.queries)
         entity_fetches(stack, admin, seeded, repeats=30)
