@@ -198,53 +198,58 @@ class DataVault:
         return self.ring.blind_index(value, kind)
 
 
-class EncryptedString(TypeDecorator[str]):
-    """A text column stored as `v1:<key id>:…`; `context` is `<table>.<column>`. Never compare
-    it in SQL (every ciphertext differs): compare its `_hash` column instead."""
-
-    impl = Text
-    cache_ok = True
+class _EncryptedColumn(TypeDecorator[Any]):
+    """A column whose values the vault seals on the way in and opens on the way out; `context`
+    is `<table>.<column>`. Subclasses say how a value becomes the sealed text and back, and
+    repeat `cache_ok = True` (SQLAlchemy reads it from each class itself, not inherited)."""
 
     def __init__(self, vault: DataVault, context: str) -> None:
         super().__init__()
         self.vault = vault
         self.context = context
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.seal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.open(value)
+
+    def seal(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def open(self, stored: Any) -> Any:
+        raise NotImplementedError
+
+
+class EncryptedString(_EncryptedColumn):
+    """A text column stored as `v1:<key id>:…`. Never compare it in SQL (every ciphertext
+    differs): compare its `_hash` column instead."""
+
+    impl = Text
+    cache_ok = True
+
+    def seal(self, value: str) -> str:
         return self.vault.ring.encrypt(value.encode(), self.context)
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return self.vault.ring.decrypt(value, self.context).decode()
+    def open(self, stored: str) -> str:
+        return self.vault.ring.decrypt(stored, self.context).decode()
 
 
-class EncryptedJSON(TypeDecorator[Any]):
+class EncryptedJSON(_EncryptedColumn):
     """A JSON document encrypted whole: for form data that SQL never looks inside."""
 
     impl = Text
     cache_ok = True
 
-    def __init__(self, vault: DataVault, context: str) -> None:
-        super().__init__()
-        self.vault = vault
-        self.context = context
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
+    def seal(self, value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         return self.vault.ring.encrypt(text.encode(), self.context)
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return json.loads(self.vault.ring.decrypt(value, self.context))
+    def open(self, stored: str) -> Any:
+        return json.loads(self.vault.ring.decrypt(stored, self.context))
 
 
-class EncryptedBytes(TypeDecorator[bytes]):
+class EncryptedBytes(_EncryptedColumn):
     """Bytes encrypted in a binary column, stored as the ASCII of `v1:<key id>:…`: the column
     keeps its type, so a clear column is converted in place (the outbox's event payloads).
 
@@ -256,20 +261,11 @@ class EncryptedBytes(TypeDecorator[bytes]):
     impl = LargeBinary
     cache_ok = True
 
-    def __init__(self, vault: DataVault, context: str) -> None:
-        super().__init__()
-        self.vault = vault
-        self.context = context
-
-    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
-        if value is None:
-            return None
+    def seal(self, value: bytes) -> bytes:
         return self.vault.ring.encrypt(bytes(value), self.context).encode("ascii")
 
-    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
-        if value is None:
-            return None
-        return _open_bytes(self.vault.ring, bytes(value), self.context)
+    def open(self, stored: bytes) -> bytes:
+        return _open_bytes(self.vault.ring, bytes(stored), self.context)
 
 
 _SEALED = f"{VERSION}:".encode()
@@ -279,9 +275,6 @@ def _open_bytes(ring: KeyRing, stored: bytes, context: str) -> bytes:
     if not stored.startswith(_SEALED):
         return stored  # written in clear (EncryptedBytes)
     return ring.decrypt(stored.decode("ascii"), context)
-
-
-ENCRYPTED_TYPES = (EncryptedString, EncryptedJSON, EncryptedBytes)
 
 
 def keep_blind_index(
@@ -458,7 +451,7 @@ def _reencrypted(column: sa.Column[Any], stored: Any, ring: KeyRing) -> Any:
 
 def _rotate_batch(bind: Connection, table: Table, ring: KeyRing, batch: int) -> int:
     """Re-encrypts up to `batch` rows not yet under the active key; 0 when the table is done."""
-    columns = [c for c in table.columns if isinstance(c.type, ENCRYPTED_TYPES)]
+    columns = [c for c in table.columns if isinstance(c.type, _EncryptedColumn)]
     raw = {c.name: sa.type_coerce(c, LargeBinary if _is_binary(c) else Text) for c in columns}
     prefix = f"{VERSION}:{ring.active}:"
     stale = sa.or_(*[_is_stale(c, prefix) for c in columns])
@@ -484,7 +477,7 @@ async def rotate(
     resumes where it stopped, and a finished one finds nothing to do."""
     done: dict[str, int] = {}
     for table in metadata.sorted_tables:
-        if not any(isinstance(c.type, ENCRYPTED_TYPES) for c in table.columns):
+        if not any(isinstance(c.type, _EncryptedColumn) for c in table.columns):
             continue
         done[table.name] = 0
         while True:
