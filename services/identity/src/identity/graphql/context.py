@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from identity.accounts import repository
-from identity.accounts.sign_in_limit import counted_address
 from servicekit.graphql import ServiceContext, rows_by_id
 from servicekit.http import client_ip
 
@@ -19,7 +18,4 @@ class IdentityContext(ServiceContext):
 
     @property
     def client_ip(self) -> str | None:
-        """The address the per-address limits (codes, sign-ins) count by: an IPv4 address or an
-        IPv6 /64, at most 64 characters whatever a direct caller sends."""
-        address = client_ip(self.request)
-        return None if address is None else counted_address(address)
+        return client_ip(self.request)

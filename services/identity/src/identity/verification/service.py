@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identity.accounts.sign_in_limit import counted_address
 from identity.config import IdentitySettings
 from identity.errors import wrong_code
 from identity.verification import repository
@@ -54,6 +55,9 @@ class Codes:
         client_ip: str | None,
     ) -> None:
         recipient = normalise_recipient(channel, raw_recipient)
+        # Counted as the sign-in limit counts: an IPv4 address or an IPv6 /64, at most 64
+        # characters whatever a direct caller sends.
+        client_ip = None if client_ip is None else counted_address(client_ip)
         now = utcnow()
         latest = await repository.latest_code(session, recipient, purpose)
         gap = timedelta(seconds=self.settings.code_resend_gap_seconds)
