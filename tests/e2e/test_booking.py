@@ -14,7 +14,8 @@ from .filing_steps import filed_enterprise, officer
 from .test_permits import passed, person_of, submitted
 from .test_slice import ask
 
-LOCATIONS = "query($t: ServiceType) { bookingLocations(serviceType: $t) { id name } }"
+LOCATIONS = """query($t: ServiceType) { bookingLocations(serviceType: $t) {
+  id name services { serviceType cancelDeadlineHours } } }"""
 SLOTS = """query($l: ID!, $t: ServiceType!, $from: Date!, $to: Date!) {
   availableSlots(locationId: $l, serviceType: $t, from: $from, to: $to) {
     id startsAt endsAt remaining } }"""
@@ -32,8 +33,18 @@ DAY = """query($l: ID!, $d: Date!) { appointmentsOfDay(locationId: $l, date: $d)
 async def open_slots(
     gateway: httpx.AsyncClient, token: str, service_type: str
 ) -> tuple[str, list[dict[str, object]]]:
+    """The free slots of the first location that can still be cancelled or rescheduled: the
+    first bookable day (tomorrow) is inside a 24-hour cancellation deadline for part of the day."""
     locations = await ask(gateway, LOCATIONS, {"t": service_type}, token)
-    location = locations["data"]["bookingLocations"][0]["id"]
+    first_location = locations["data"]["bookingLocations"][0]
+    location = first_location["id"]
+    (deadline_hours,) = [
+        service["cancelDeadlineHours"]
+        for service in first_location["services"]
+        if service["serviceType"] == service_type
+    ]
+    # A few minutes of margin for the time the test takes between choosing and rescheduling.
+    movable_from = dt.datetime.now(dt.UTC) + dt.timedelta(hours=deadline_hours, minutes=10)
     today = dt.date.today()
     slots = await ask(
         gateway,
@@ -46,7 +57,12 @@ async def open_slots(
         },
         token,
     )
-    free = [slot for slot in slots["data"]["availableSlots"] if slot["remaining"] > 0]
+    free = [
+        slot
+        for slot in slots["data"]["availableSlots"]
+        if slot["remaining"] > 0
+        and dt.datetime.fromisoformat(str(slot["startsAt"])) > movable_from
+    ]
     assert len(free) >= 2, slots
     return location, free
 
