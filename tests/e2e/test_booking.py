@@ -60,8 +60,7 @@ async def open_slots(
     free = [
         slot
         for slot in slots["data"]["availableSlots"]
-        if slot["remaining"] > 0
-        and dt.datetime.fromisoformat(str(slot["startsAt"])) > movable_from
+        if slot["remaining"] > 0 and dt.datetime.fromisoformat(str(slot["startsAt"])) > movable_from
     ]
     assert len(free) >= 2, slots
     return location, free
