@@ -6,6 +6,7 @@ other."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -250,6 +251,11 @@ def test_serve_role_flag_overrides_the_process_role_setting(
         "servicekit.cli.serve", lambda app, settings: served.append(settings.process_role)
     )
     monkeypatch.setenv("KIT_PROCESS_ROLE", "api")
+    # `main` installs the service's JSON log handler on stdout, here pytest's capture stream,
+    # which is closed by the time exit handlers log: the session keeps its own handlers.
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", root.handlers[:])
+    monkeypatch.setattr(root, "level", root.level)
     commands = ServiceCommands(
         name="kit",
         service_root=Path("."),
