@@ -6,9 +6,11 @@ once, and wakes the outbox relay when the transaction wrote events.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import asyncpg
 from sqlalchemy import MetaData
@@ -19,8 +21,22 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
-from servicekit.errors import AppError
+from servicekit.errors import AppError, Conflict, Message
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# PostgreSQL aborted the transaction to let another one through; running it again may succeed.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,8 +97,40 @@ class Database:
             for listener in self._commit_listeners:
                 listener()
 
+    async def transaction(
+        self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 3
+    ) -> T:
+        """`work` in a unit of work, run again in a fresh one (up to `attempts` runs in all,
+        after a short random wait) when PostgreSQL aborts it as a deadlock victim or a
+        serialization failure. The rollback undid everything it wrote, so this is safe for work
+        whose only effects are in this database (reads from other services may repeat). A
+        conflict that outlasts the attempts is `Busy` (CONFLICT: try again)."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(is_transient_conflict),
+            stop=stop_after_attempt(attempts),
+            wait=wait_random_exponential(multiplier=0.02, max=0.5),
+            before_sleep=lambda state: log.info(
+                "transaction aborted by a conflict, running it again (attempt %d)",
+                state.attempt_number + 1,
+            ),
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    async with self.unit_of_work() as session:
+                        result = await work(session)
+        except RetryError as exhausted:
+            raise Busy() from exhausted.last_attempt.exception()
+        return result
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class Busy(Conflict):
+    default_message = Message(
+        "操作与其他请求冲突，请稍后重试", "Another request got in the way, try again"
+    )
 
 
 def keep_on_error(session: AsyncSession) -> None:
@@ -90,32 +138,49 @@ def keep_on_error(session: AsyncSession) -> None:
     session.info["keep_on_error"] = True
 
 
-_PG_UNREACHABLE = (
+_UNREACHABLE = (
+    OSError,
+    ConnectionError,
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.CannotConnectNowError,  # "the database system is starting up"
 )
 
 
-def is_database_unavailable(exc: BaseException) -> bool:
-    """Whether `exc` says the database cannot be reached right now (down, restarting, a pooled
-    connection cut), rather than that the statement is wrong: callers wait and retry the first
-    kind without limit, and treat the second as a failure."""
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, then what it wraps: a DBAPIError's driver error, or the cause or context."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, OSError | ConnectionError):
-            return True
-        if isinstance(current, DBAPIError) and (
-            current.connection_invalidated or isinstance(current, OperationalError | InterfaceError)
-        ):
-            return True
-        if isinstance(current, _PG_UNREACHABLE):
-            return True
+        yield current
         original = current.orig if isinstance(current, DBAPIError) else None
         current = (
             original
             if isinstance(original, BaseException)
             else current.__cause__ or current.__context__
         )
-    return False
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached right now (down, restarting, a pooled
+    connection cut), rather than that the statement is wrong: callers wait and retry the first
+    kind without limit, and treat the second as a failure."""
+    return any(
+        isinstance(current, _UNREACHABLE)
+        or (
+            isinstance(current, DBAPIError)
+            and (
+                current.connection_invalidated
+                or isinstance(current, OperationalError | InterfaceError)
+            )
+        )
+        for current in _causes(exc)
+    )
+
+
+def is_transient_conflict(exc: BaseException) -> bool:
+    """Whether PostgreSQL aborted the transaction as a deadlock victim or a serialization
+    failure (asyncpg's errors carry the SQLSTATE)."""
+    return any(
+        getattr(current, "sqlstate", None) in _RETRYABLE_SQLSTATES for current in _causes(exc)
+    )

@@ -86,8 +86,9 @@ class LocationAdminMutation:
     async def create_location(self, info: Ctx, input: LocationInput) -> Location:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            location = await container.admin.create(session, actor, input.to_form())
+        location = await container.db.transaction(
+            lambda session: container.admin.create(session, actor, input.to_form())
+        )
         return Location.from_model(location)
 
     @strawberry.mutation(
@@ -96,8 +97,9 @@ class LocationAdminMutation:
     async def update_location(self, info: Ctx, id: strawberry.ID, input: LocationInput) -> Location:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            location = await container.admin.update(session, actor, str(id), input.to_form())
+        location = await container.db.transaction(
+            lambda session: container.admin.update(session, actor, str(id), input.to_form())
+        )
         return Location.from_model(location)
 
     @strawberry.mutation(
@@ -113,8 +115,9 @@ class LocationAdminMutation:
     ) -> ClosedDay:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            closure = await container.closures.close(session, actor, str(location_id), date, reason)
+        closure = await container.db.transaction(
+            lambda session: container.closures.close(session, actor, str(location_id), date, reason)
+        )
         return ClosedDay(
             location=Location.from_model(closure.location),
             date=closure.day,
@@ -128,6 +131,7 @@ class LocationAdminMutation:
     ) -> Location:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            location = await container.closures.reopen(session, actor, str(location_id), date)
+        location = await container.db.transaction(
+            lambda session: container.closures.reopen(session, actor, str(location_id), date)
+        )
         return Location.from_model(location)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from booking.appointments.models import AppointmentStatus
@@ -137,16 +138,18 @@ class Mutation(LocationAdminMutation):
             application_id=_optional(input.application_id),
         )
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            row = await container.appointments.book(session, actor, form)
+        row = await container.db.transaction(
+            lambda session: container.appointments.book(session, actor, form)
+        )
         return Appointment.from_model(row)
 
     @strawberry.mutation(description="Cancels until the location's cancellation deadline")
     async def cancel_appointment(self, info: Ctx, id: strawberry.ID) -> Appointment:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            row = await container.appointments.cancel(session, actor, str(id))
+        row = await container.db.transaction(
+            lambda session: container.appointments.cancel(session, actor, str(id))
+        )
         return Appointment.from_model(row)
 
     @strawberry.mutation(
@@ -158,8 +161,9 @@ class Mutation(LocationAdminMutation):
     ) -> Appointment:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            row = await container.appointments.reschedule(session, actor, str(id), str(slot_id))
+        row = await container.db.transaction(
+            lambda session: container.appointments.reschedule(session, actor, str(id), str(slot_id))
+        )
         return Appointment.from_model(row)
 
     @strawberry.mutation(description="Officers: the person came (after the slot started)")
@@ -196,25 +200,30 @@ class Mutation(LocationAdminMutation):
             application_id=_optional(input.application_id),
         )
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            entry = await container.waitlist.join(session, actor, form)
+        entry = await container.db.transaction(
+            lambda session: container.waitlist.join(session, actor, form)
+        )
         return WaitlistEntry.from_model(entry, None)
 
     @strawberry.mutation(description="Leaves the waitlist (a held seat moves on)")
     async def leave_waitlist(self, info: Ctx, id: strawberry.ID) -> WaitlistEntry:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
+
+        async def leave(session: AsyncSession) -> WaitlistEntry:
             entry = await container.waitlist.leave(session, actor, str(id))
             offers = await waitlist_repository.offers_of_entries(session, [entry.id])
-        return WaitlistEntry.from_model(entry, offers.get(entry.id))
+            return WaitlistEntry.from_model(entry, offers.get(entry.id))
+
+        return await container.db.transaction(leave)
 
     @strawberry.mutation(description="Turns an open waitlist offer into an appointment")
     async def accept_waitlist_offer(self, info: Ctx, offer_id: strawberry.ID) -> Appointment:
         actor = await info.context.actor()
         container = info.context.container
-        async with container.db.unit_of_work() as session:
-            row = await container.waitlist.accept(session, actor, str(offer_id))
+        row = await container.db.transaction(
+            lambda session: container.waitlist.accept(session, actor, str(offer_id))
+        )
         return Appointment.from_model(row)
 
 
