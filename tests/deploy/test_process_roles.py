@@ -9,6 +9,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,8 @@ from servicekit.db import Database, make_engine, new_metadata
 from servicekit.events import CloudEvent
 from servicekit.graphql import ServiceContext, SubgraphSchema
 from servicekit.inbox import inbox_table
-from servicekit.outbox import Outbox, outbox_table
-from servicekit.runtime import ServiceParts, build_app
+from servicekit.outbox import Outbox, OutboxPruner, outbox_table
+from servicekit.runtime import ServiceParts, WorkerLoops, build_app
 from servicekit.settings import KafkaSettings, ProcessRole, ServiceSettings
 
 pytestmark = pytest.mark.integration
@@ -241,6 +242,17 @@ async def test_a_service_split_into_api_and_worker_delivers_an_event_once_end_to
         sent_at, effect_count = await row_of(database_url, event_id)
     assert sent_at is not None
     assert effect_count == 1
+
+
+async def test_a_worker_prunes_sent_outbox_rows_unless_retention_is_zero(
+    database_url: str, broker: Broker
+) -> None:
+    parts = kit_parts(ProcessRole.WORKER, database_url, broker, "kit-prune", Sweeper())
+    (pruner,) = [t for t in WorkerLoops(parts).background if isinstance(t, OutboxPruner)]
+    assert pruner.retention == timedelta(days=7) and pruner.interval == 3600
+    parts.settings.outbox_retention_days = 0
+    assert not [t for t in WorkerLoops(parts).background if isinstance(t, OutboxPruner)]
+    await parts.db.dispose()
 
 
 def test_serve_role_flag_overrides_the_process_role_setting(

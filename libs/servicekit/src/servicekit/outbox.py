@@ -2,9 +2,10 @@
 publishes the rows to Kafka (`acks=all`) and marks them sent. While the broker is down rows wait;
 nothing is lost. Delivery is at least once: consumers deduplicate by event id.
 
-Events may carry personal data (phones, issued numbers) and sent rows are kept, so a service with
-a data vault stores each payload encrypted (`EncryptedBytes`, context `outbox.payload`); the
-relay reads the clear bytes and publishes them unchanged.
+Events may carry personal data (phones, issued numbers), so a service with a data vault stores
+each payload encrypted (`EncryptedBytes`, context `outbox.payload`); the relay reads the clear
+bytes and publishes them unchanged. Sent rows are kept for a retention period (what was published
+recently, with its attempts, stays visible to operators), then `OutboxPruner` deletes them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import time
 import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -33,6 +34,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
     select,
     update,
@@ -45,6 +47,7 @@ from servicekit.crypto import DataVault, EncryptedBytes
 from servicekit.db import Database, utcnow
 from servicekit.events import CloudEvent, topic_of
 from servicekit.settings import KafkaSettings
+from servicekit.sweeper import BatchSweeper
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +256,39 @@ class OutboxRelay:
                 await producer.stop()
             except (KafkaError, OSError) as exc:
                 log.debug("producer stop failed: %s", exc)
+
+
+class OutboxPruner(BatchSweeper):
+    """Deletes rows sent longer than `retention` ago, oldest first, a batch per transaction.
+    Rows not sent yet are never touched, however old. Several workers may prune at once: each
+    skips the rows another is deleting."""
+
+    def __init__(
+        self, db: Database, table: Table, retention: timedelta, interval_seconds: float
+    ) -> None:
+        self.table = table
+        self.retention = retention
+        super().__init__(
+            db,
+            self._delete_batch,
+            interval_seconds,
+            name="outbox-pruner",
+            done="deleted %d sent outbox rows past their retention",
+        )
+
+    async def _delete_batch(self, session: AsyncSession, batch: int) -> int:
+        t = self.table
+        expired = (
+            select(t.c.id)
+            .where(t.c.sent_at < func.now() - self.retention)
+            .order_by(t.c.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        deleted = await session.execute(
+            delete(t).where(t.c.id.in_(expired.scalar_subquery())).returning(t.c.id)
+        )
+        return len(deleted.all())
 
 
 def _age_seconds(oldest: datetime | None, now: datetime | None) -> float:

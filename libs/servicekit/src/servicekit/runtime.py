@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -30,7 +31,7 @@ from servicekit.db import Database
 from servicekit.graphql import ServiceContext, SubgraphSchema
 from servicekit.http import ReadinessCheck, create_http_app
 from servicekit.inbox import EventConsumer, Handler
-from servicekit.outbox import OutboxRelay
+from servicekit.outbox import OutboxPruner, OutboxRelay
 from servicekit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class WorkerLoops:
 
     def __init__(self, parts: ServiceParts) -> None:
         settings = parts.settings
-        self.background = parts.background
+        self.background: list[BackgroundTask] = list(parts.background)
         self.relay = (
             None
             if parts.outbox is None
@@ -81,6 +82,15 @@ class WorkerLoops:
                 parts.db, parts.outbox, settings.kafka, poll_seconds=settings.outbox_poll_seconds
             )
         )
+        if parts.outbox is not None and settings.outbox_retention_days > 0:
+            self.background.append(
+                OutboxPruner(
+                    parts.db,
+                    parts.outbox,
+                    timedelta(days=settings.outbox_retention_days),
+                    settings.outbox_prune_seconds,
+                )
+            )
         self.consumers: list[EventConsumer] = []
         if parts.handlers:
             assert parts.inbox is not None, "an inbox table is needed to consume events"

@@ -63,6 +63,10 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = Field(default="permits-platform", validation_alias="JWT_AUDIENCE")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     outbox_poll_seconds: float = 1.0
+    # Sent outbox rows are deleted this long after they were sent (0: kept for ever); the worker
+    # looks every `outbox_prune_seconds`. Unsent rows are never deleted.
+    outbox_retention_days: float = Field(default=7.0, ge=0)
+    outbox_prune_seconds: float = 3600.0
     # `<SERVICE>_PROCESS_ROLE` or `serve --role`; with a separate worker, commits in the API
     # process cannot wake the relay, so the worker finds rows by polling every
     # `outbox_poll_seconds` (lower it there, e.g. 0.2, to bound the extra latency).
