@@ -4,11 +4,8 @@ number or phone, the service's look-ups still find them, and the downgrade gives
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,36 +14,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from devstack.data_keys import alembic, key_env, raw_rows
 from devstack.infra import Postgres
 from filing.db import metadata, vault
 from filing.enterprises import repository
 from servicekit.crypto import KeyRing, rotate
 
-ROOT = Path(__file__).resolve().parents[4]
 ID_NUMBER, MOBILE, LEGAL_ID = "370202199001011234", "13912340011", "370203198805054321"
 FORM = {"enterprise_name": "青岛某公司", "legal_representative": {"id_number": LEGAL_ID}}
-
-
-def key_env(folder: Path, keys: dict[str, bytes], active: str, index_key: bytes) -> dict[str, str]:
-    keys_file, index_file = folder / "data-keys.json", folder / "data-index.key"
-    encoded = {kid: base64.urlsafe_b64encode(key).decode() for kid, key in keys.items()}
-    keys_file.write_text(json.dumps(encoded))
-    index_file.write_text(base64.urlsafe_b64encode(index_key).decode())
-    return {
-        "FILING_DATA_KEYS_FILE": str(keys_file),
-        "FILING_DATA_INDEX_KEY_FILE": str(index_file),
-        "FILING_DATA_KEY_ID": active,
-    }
-
-
-def alembic(url: str, env: dict[str, str], *args: str) -> None:
-    """Production settings (APP_ENV unset): the keys must come from the files."""
-    environment = {k: v for k, v in os.environ.items() if k != "APP_ENV"}
-    environment.update(env, FILING_DATABASE_URL=url)
-    ini = str(ROOT / "services/filing/alembic.ini")
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", ini, *args], env=environment, check=True, cwd=ROOT
-    )
 
 
 INSERTS = [
@@ -65,17 +40,6 @@ INSERTS = [
 TABLES = ("enterprises", "liaisons", "account_projection", "filings", "filing_revisions")
 
 
-async def dump(url: str) -> str:
-    engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        rows = []
-        for table in TABLES:
-            found = await connection.execute(text(f"SELECT row_to_json(t)::text FROM {table} t"))
-            rows += [row[0] for row in found]
-    await engine.dispose()
-    return "\n".join(rows)
-
-
 @pytest.fixture
 def restore_vault() -> Iterator[None]:
     before = vault._ring
@@ -88,7 +52,9 @@ async def test_liaisons_and_form_data_are_encrypted_by_the_migration(
 ) -> None:
     url = await postgres.ensure_database(f"test_filing_crypto_{uuid.uuid4().hex[:8]}", fresh=True)
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0004")
+    alembic(
+        "filing", url, key_env("filing", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0004"
+    )
     ids = {k: uuid.uuid4() for k in "elaf"}
     values = {**ids, "id_number": ID_NUMBER, "mobile": MOBILE, "form": json.dumps(FORM)}
     engine = create_async_engine(url)
@@ -96,8 +62,10 @@ async def test_liaisons_and_form_data_are_encrypted_by_the_migration(
         for insert in INSERTS:
             await connection.execute(text(insert), values)
 
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
-    backup = await dump(url)
+    alembic(
+        "filing", url, key_env("filing", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head"
+    )
+    backup = "\n".join(await raw_rows(url, *TABLES))
     for clear in (ID_NUMBER, MOBILE, LEGAL_ID):
         assert clear not in backup
 
@@ -120,7 +88,13 @@ async def test_liaisons_and_form_data_are_encrypted_by_the_migration(
     assert set((await rotate(engine, metadata, rotated)).values()) == {0}
     await engine.dispose()
 
-    alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0004")
-    backup = await dump(url)
+    alembic(
+        "filing",
+        url,
+        key_env("filing", tmp_path, {"k2": new}, "k2", index_key),
+        "downgrade",
+        "0004",
+    )
+    backup = "\n".join(await raw_rows(url, *TABLES))
     for clear in (ID_NUMBER, MOBILE, LEGAL_ID):
         assert clear in backup

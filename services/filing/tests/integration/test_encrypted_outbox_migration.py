@@ -12,12 +12,13 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from devstack.data_keys import alembic, key_env
 from devstack.infra import Postgres
 from filing.db import metadata, outbox, vault
 from servicekit.crypto import KeyRing, rotate
 from servicekit.events import CloudEvent
 
-from .test_data_protection import alembic, key_env, restore_vault
+from .test_data_protection import restore_vault
 
 __all__ = ["restore_vault"]  # the fixture, used by name
 
@@ -51,7 +52,9 @@ async def test_outbox_payloads_are_encrypted_rotated_and_decrypted_back(
 ) -> None:
     url = await postgres.ensure_database(f"test_filing_outbox_{uuid.uuid4().hex[:8]}", fresh=True)
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0005")
+    alembic(
+        "filing", url, key_env("filing", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0005"
+    )
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         for n, event in enumerate(EVENTS):  # sent rows are kept: they must be converted too
@@ -59,7 +62,9 @@ async def test_outbox_payloads_are_encrypted_rotated_and_decrypted_back(
             values = {"event_id": event.id, "key": event.subject, "payload": event.to_json()}
             await connection.execute(text(INSERT), {**values, "sent": sent})
 
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
+    alembic(
+        "filing", url, key_env("filing", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head"
+    )
     for payload in await stored(url):
         assert payload.startswith(b"v1:k1:")
         assert MOBILE.encode() not in payload
@@ -75,5 +80,11 @@ async def test_outbox_payloads_are_encrypted_rotated_and_decrypted_back(
     assert set((await rotate(engine, metadata, rotated)).values()) == {0}
     await engine.dispose()
 
-    alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0005")
+    alembic(
+        "filing",
+        url,
+        key_env("filing", tmp_path, {"k2": new}, "k2", index_key),
+        "downgrade",
+        "0005",
+    )
     assert await stored(url) == [event.to_json() for event in EVENTS]

@@ -4,13 +4,9 @@ account by phone, and the downgrade gives the clear columns back."""
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import random
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from devstack.data_keys import alembic, key_env, raw_rows
 from devstack.infra import Postgres
 from devstack.testing import graphql
 from identity.accounts import repository
@@ -29,30 +26,11 @@ from identity.verification import repository as codes
 from identity.verification.models import CodePurpose
 from servicekit.crypto import KeyRing, rotate
 
-ROOT = Path(__file__).resolve().parents[4]
 PHONE, OTHER = "13912340001", "13912340002"
 
 
-def key_env(folder: Path, keys: dict[str, bytes], active: str, index_key: bytes) -> dict[str, str]:
-    keys_file, index_file = folder / "data-keys.json", folder / "data-index.key"
-    encoded = {kid: base64.urlsafe_b64encode(key).decode() for kid, key in keys.items()}
-    keys_file.write_text(json.dumps(encoded))
-    index_file.write_text(base64.urlsafe_b64encode(index_key).decode())
-    return {
-        "IDENTITY_DATA_KEYS_FILE": str(keys_file),
-        "IDENTITY_DATA_INDEX_KEY_FILE": str(index_file),
-        "IDENTITY_DATA_KEY_ID": active,
-    }
-
-
-def alembic(url: str, env: dict[str, str], *args: str) -> None:
-    """Production settings (APP_ENV unset): the keys must come from the files."""
-    environment = {k: v for k, v in os.environ.items() if k != "APP_ENV"}
-    environment.update(env, IDENTITY_DATABASE_URL=url, IDENTITY_CODE_HASH_SECRET="test-secret")
-    ini = str(ROOT / "services/identity/alembic.ini")
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", ini, *args], env=environment, check=True, cwd=ROOT
-    )
+def migrate(url: str, env: dict[str, str], *args: str) -> None:
+    alembic("identity", url, {**env, "IDENTITY_CODE_HASH_SECRET": "test-secret"}, *args)
 
 
 INSERTS = [
@@ -68,18 +46,7 @@ INSERTS = [
     " attempts) VALUES (:c, 'SMS', :o, 'REGISTER', 'h', now() + interval '5 minutes', 0)",
     "INSERT INTO notifications (id, channel, recipient, text) VALUES (:c, 'SMS', :o, '验证码')",
 ]
-
-
-async def dump(url: str) -> str:
-    """Every row of the four tables as text: what a backup would hold."""
-    engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        rows = []
-        for table in ("accounts", "legacy_imports", "verification_codes", "notifications"):
-            found = await connection.execute(text(f"SELECT row_to_json(t)::text FROM {table} t"))
-            rows += [row[0] for row in found]
-    await engine.dispose()
-    return "\n".join(rows)
+TABLES = ("accounts", "legacy_imports", "verification_codes", "notifications")
 
 
 @pytest.fixture
@@ -94,15 +61,15 @@ async def test_phones_are_encrypted_by_the_migration_and_still_sign_in(
 ) -> None:
     url = await postgres.ensure_database(f"test_identity_crypto_{uuid.uuid4().hex[:8]}", fresh=True)
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0004")
+    migrate(url, key_env("identity", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "0004")
     ids = {"a": uuid.uuid4(), "b": uuid.uuid4(), "c": uuid.uuid4(), "p": PHONE, "o": OTHER}
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         for insert in INSERTS:
             await connection.execute(text(insert), ids)
 
-    alembic(url, key_env(tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
-    backup = await dump(url)
+    migrate(url, key_env("identity", tmp_path, {"k1": old}, "k1", index_key), "upgrade", "head")
+    backup = "\n".join(await raw_rows(url, *TABLES))
     assert PHONE not in backup
     assert OTHER not in backup
     assert "a@example.cn" in backup  # e-mail addresses stay in clear (DATA_PROTECTION.md)
@@ -128,8 +95,8 @@ async def test_phones_are_encrypted_by_the_migration_and_still_sign_in(
     assert set((await rotate(engine, metadata, rotated)).values()) == {0}
     await engine.dispose()
 
-    alembic(url, key_env(tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0004")
-    restored = (await dump(url)).replace(" ", "")
+    migrate(url, key_env("identity", tmp_path, {"k2": new}, "k2", index_key), "downgrade", "0004")
+    restored = ("\n".join(await raw_rows(url, *TABLES))).replace(" ", "")
     assert f'"phone":"{PHONE}"' in restored
     assert '"text":"验证码"' in restored
 
@@ -150,8 +117,8 @@ async def test_notification_texts_are_encrypted_by_0006_and_decrypted_by_its_dow
 ) -> None:
     url = await postgres.ensure_database(f"test_identity_texts_{uuid.uuid4().hex[:8]}", fresh=True)
     ring = KeyRing({"k1": os.urandom(32)}, "k1", os.urandom(32))
-    env = key_env(tmp_path, ring.keys, "k1", ring.index_key)
-    alembic(url, env, "upgrade", "0005")
+    env = key_env("identity", tmp_path, ring.keys, "k1", ring.index_key)
+    migrate(url, env, "upgrade", "0005")
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         await connection.execute(
@@ -167,8 +134,8 @@ async def test_notification_texts_are_encrypted_by_0006_and_decrypted_by_its_dow
             },
         )
 
-    alembic(url, env, "upgrade", "head")
-    backup = await dump(url)
+    migrate(url, env, "upgrade", "head")
+    backup = "\n".join(await raw_rows(url, *TABLES))
     assert "482913" not in backup
     assert "验证码" not in backup
     assert await scalar(url, "SELECT to_regclass('sign_in_failures')") is not None
@@ -177,7 +144,7 @@ async def test_notification_texts_are_encrypted_by_0006_and_decrypted_by_its_dow
         assert [m.text for m in await codes.messages_to(session, OTHER)] == [SMS]
     await engine.dispose()
 
-    alembic(url, env, "downgrade", "0005")
+    migrate(url, env, "downgrade", "0005")
     assert await scalar(url, "SELECT text FROM notifications") == SMS
     assert await scalar(url, "SELECT to_regclass('sign_in_failures')") is None
 

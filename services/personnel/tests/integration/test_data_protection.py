@@ -5,11 +5,8 @@ the downgrade gives the clear columns back."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from devstack.data_keys import alembic, key_env, raw_rows, run_in_production
 from devstack.infra import Postgres
 from personnel.applications import repository as applications
 from personnel.db import metadata, vault
@@ -25,33 +23,11 @@ from personnel.people import repository
 from personnel.people.models import TravelDocumentType
 from servicekit.crypto import KeyRing, rotate
 
-ROOT = Path(__file__).resolve().parents[4]
 PEOPLE = [
     ("E12345678", "V0012345", "13912345678"),
     ("G87654321", None, None),
     ("K11223344", "V0099887", "13800001111"),
 ]
-
-
-def write_keys(folder: Path, keys: dict[str, bytes], index_key: bytes) -> dict[str, str]:
-    keys_file, index_file = folder / "data-keys.json", folder / "data-index.key"
-    encoded = {kid: base64.urlsafe_b64encode(key).decode() for kid, key in keys.items()}
-    keys_file.write_text(json.dumps(encoded))
-    index_file.write_text(base64.urlsafe_b64encode(index_key).decode())
-    return {
-        "PERSONNEL_DATA_KEYS_FILE": str(keys_file),
-        "PERSONNEL_DATA_INDEX_KEY_FILE": str(index_file),
-    }
-
-
-def alembic(url: str, env: dict[str, str], *args: str) -> None:
-    """Production settings (APP_ENV unset): the keys must come from the files."""
-    environment = {k: v for k, v in os.environ.items() if k != "APP_ENV"}
-    environment.update(env, PERSONNEL_DATABASE_URL=url)
-    ini = str(ROOT / "services/personnel/alembic.ini")
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", ini, *args], env=environment, check=True, cwd=ROOT
-    )
 
 
 HOME_ID, LICENCE, ISSUED = "A123456(7)", "440100202611250001", "370220260000042"
@@ -83,15 +59,6 @@ async def insert_people(url: str, enterprise_id: uuid.UUID) -> None:
     await engine.dispose()
 
 
-async def raw_rows(url: str, table: str = "foreign_persons") -> list[str]:
-    engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        rows = await connection.execute(text(f"SELECT row_to_json(p)::text FROM {table} p"))
-        found = [row[0] for row in rows]
-    await engine.dispose()
-    return found
-
-
 @pytest.fixture
 def restore_vault() -> Iterator[None]:
     before = vault._ring
@@ -106,13 +73,13 @@ async def test_existing_rows_are_encrypted_rotated_and_decrypted_back(
         f"test_personnel_crypto_{uuid.uuid4().hex[:8]}", fresh=True
     )
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    env = {**write_keys(tmp_path, {"k1": old}, index_key), "PERSONNEL_DATA_KEY_ID": "k1"}
-    alembic(url, env, "upgrade", "0003")
+    env = key_env("personnel", tmp_path, {"k1": old}, "k1", index_key)
+    alembic("personnel", url, env, "upgrade", "0003")
     enterprise_id = uuid.uuid4()
     await insert_people(url, enterprise_id)
 
-    alembic(url, env, "upgrade", "head")
-    rows = await raw_rows(url)
+    alembic("personnel", url, env, "upgrade", "head")
+    rows = await raw_rows(url, "foreign_persons")
     assert len(rows) == len(PEOPLE)
     for row in rows:
         assert not any(value in row for person in PEOPLE for value in person if value)
@@ -148,11 +115,11 @@ async def test_existing_rows_are_encrypted_rotated_and_decrypted_back(
         assert (people[0].document_number, people[0].visa_number, people[0].mobile) == PEOPLE[2]
     await engine.dispose()
 
-    env = {**write_keys(tmp_path, {"k2": new}, index_key), "PERSONNEL_DATA_KEY_ID": "k2"}
-    alembic(url, env, "downgrade", "0003")
+    env = key_env("personnel", tmp_path, {"k2": new}, "k2", index_key)
+    alembic("personnel", url, env, "downgrade", "0003")
     clear = sorted(
         (row["document_number"], row["visa_number"], row["mobile"])
-        for row in map(json.loads, await raw_rows(url))
+        for row in map(json.loads, await raw_rows(url, "foreign_persons"))
     )
     assert clear == sorted(PEOPLE, key=lambda person: person[0])
     (application,) = map(json.loads, await raw_rows(url, "employment_applications"))
@@ -169,19 +136,17 @@ def test_the_rotation_command_reencrypts_under_the_active_key(
         postgres.ensure_database(f"test_personnel_rot_{uuid.uuid4().hex[:8]}", fresh=True)
     )
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    env = {**write_keys(tmp_path, {"k1": old}, index_key), "PERSONNEL_DATA_KEY_ID": "k1"}
-    alembic(url, env, "upgrade", "0003")
+    env = key_env("personnel", tmp_path, {"k1": old}, "k1", index_key)
+    alembic("personnel", url, env, "upgrade", "0003")
     asyncio.run(insert_people(url, uuid.uuid4()))
-    alembic(url, env, "upgrade", "head")
+    alembic("personnel", url, env, "upgrade", "head")
 
-    env = {**write_keys(tmp_path, {"k1": old, "k2": new}, index_key), "PERSONNEL_DATA_KEY_ID": "k2"}
-    environment = {k: v for k, v in os.environ.items() if k != "APP_ENV"}
-    environment.update(env, PERSONNEL_DATABASE_URL=url)
-    command = [sys.executable, "-m", "servicekit.crypto", "rotate", "--service", "personnel"]
-    first = subprocess.run(command, env=environment, check=True, cwd=ROOT, capture_output=True)
-    again = subprocess.run(command, env=environment, check=True, cwd=ROOT, capture_output=True)
+    env = key_env("personnel", tmp_path, {"k1": old, "k2": new}, "k2", index_key)
+    command = ["servicekit.crypto", "rotate", "--service", "personnel"]
+    first = run_in_production("personnel", url, env, *command)
+    again = run_in_production("personnel", url, env, *command)
     assert b"foreign_persons: 3 rows re-encrypted under k2" in first.stdout
     assert b"foreign_persons: 0 rows" in again.stdout
-    for row in map(json.loads, asyncio.run(raw_rows(url))):
+    for row in map(json.loads, asyncio.run(raw_rows(url, "foreign_persons"))):
         assert row["document_number"].startswith("v1:k2:")
         assert row["mobile"] is None or row["mobile"].startswith("v1:k2:")

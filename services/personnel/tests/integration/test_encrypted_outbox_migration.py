@@ -12,13 +12,14 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from devstack.data_keys import alembic, key_env, raw_rows
 from devstack.infra import Postgres
 from personnel.applications.models import ApplicationAudit
 from personnel.db import metadata, outbox, vault
 from servicekit.crypto import KeyRing, rotate
 from servicekit.events import CloudEvent
 
-from .test_data_protection import alembic, restore_vault, write_keys
+from .test_data_protection import restore_vault
 
 __all__ = ["restore_vault"]  # the fixture, used by name
 
@@ -39,17 +40,6 @@ INSERTS = [
 ]
 
 
-async def dump(url: str) -> str:
-    engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        rows = []
-        for table in ("outbox", "application_audit"):
-            found = await connection.execute(text(f"SELECT row_to_json(t)::text FROM {table} t"))
-            rows += [row[0] for row in found]
-    await engine.dispose()
-    return "\n".join(rows)
-
-
 async def test_outbox_and_audit_rows_are_encrypted_rotated_and_decrypted_back(
     postgres: Postgres, tmp_path: Path, restore_vault: None
 ) -> None:
@@ -57,8 +47,8 @@ async def test_outbox_and_audit_rows_are_encrypted_rotated_and_decrypted_back(
         f"test_personnel_outbox_{uuid.uuid4().hex[:8]}", fresh=True
     )
     old, new, index_key = os.urandom(32), os.urandom(32), os.urandom(32)
-    env = {**write_keys(tmp_path, {"k1": old}, index_key), "PERSONNEL_DATA_KEY_ID": "k1"}
-    alembic(url, env, "upgrade", "0004")
+    env = key_env("personnel", tmp_path, {"k1": old}, "k1", index_key)
+    alembic("personnel", url, env, "upgrade", "0004")
     values = {
         "event_id": EVENT.id,
         "key": EVENT.subject,
@@ -73,8 +63,8 @@ async def test_outbox_and_audit_rows_are_encrypted_rotated_and_decrypted_back(
         for insert in INSERTS:
             await connection.execute(text(insert), values)
 
-    alembic(url, env, "upgrade", "head")
-    backup = await dump(url)
+    alembic("personnel", url, env, "upgrade", "head")
+    backup = "\n".join(await raw_rows(url, "outbox", "application_audit"))
     assert ISSUED not in backup
     assert backup.count('"v1:k1:') == 1  # the detail; the payload is bytea (hex in JSON)
     async with engine.connect() as connection:
@@ -94,8 +84,8 @@ async def test_outbox_and_audit_rows_are_encrypted_rotated_and_decrypted_back(
     assert set((await rotate(engine, metadata, rotated)).values()) == {0}
     await engine.dispose()
 
-    env = {**write_keys(tmp_path, {"k2": new}, index_key), "PERSONNEL_DATA_KEY_ID": "k2"}
-    alembic(url, env, "downgrade", "0004")
+    env = key_env("personnel", tmp_path, {"k2": new}, "k2", index_key)
+    alembic("personnel", url, env, "downgrade", "0004")
     engine = create_async_engine(url)
     async with engine.connect() as connection:
         payload = bytes(await connection.scalar(text("SELECT payload FROM outbox")))
