@@ -68,6 +68,17 @@ def test_compose_has_the_infrastructure_and_every_service_as_api_worker_and_migr
     assert "gateway" in services
 
 
+def test_services_believe_x_forwarded_for_from_the_gateway_only(project: dict[str, Any]) -> None:
+    services = project["services"]
+    (gateway_address,) = [
+        network["ipv4_address"] for network in services["gateway"]["networks"].values()
+    ]
+    for service in SERVICES:
+        for role in ("api", "worker"):
+            environment = services[f"{service}-{role}"]["environment"]
+            assert environment["FORWARDED_ALLOW_IPS"] == gateway_address, f"{service}-{role}"
+
+
 def test_long_running_services_have_healthchecks_and_start_in_order(
     project: dict[str, Any],
 ) -> None:

@@ -5,6 +5,7 @@ reference, and api + worker + Service + autoscalers + migration Job for every se
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,20 @@ def test_secrets_are_only_referenced_never_written(objects: list[dict[str, Any]]
             if any(word in key for word in suspicious) and not key.endswith("_FILE"):
                 pytest.fail(f"ConfigMap {config_map['metadata']['name']}: {key}={value!r}")
             assert "postgresql://" not in value and "BEGIN PRIVATE KEY" not in value
+
+
+def test_service_pods_believe_x_forwarded_for_from_private_addresses_only(
+    objects: list[dict[str, Any]],
+) -> None:
+    trusted = named(objects, "ConfigMap", "platform")["data"]["FORWARDED_ALLOW_IPS"]
+    networks = [ipaddress.ip_network(item.strip()) for item in trusted.split(",")]
+    assert networks and all(network.is_private for network in networks), trusted
+    for where, spec in pod_specs(objects):
+        if not where.endswith(("-api", "-worker")):
+            continue
+        for container in spec["containers"]:
+            sources = [s.get("configMapRef", {}).get("name") for s in container.get("envFrom", [])]
+            assert "platform" in sources, f"{where}: the platform settings are not loaded"
 
 
 def test_the_topics_job_creates_exactly_the_contract_topics() -> None:

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from servicekit.logs import request_id_var, traceparent_var
 
@@ -34,14 +35,12 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 
 
 def client_ip(connection: HTTPConnection | None) -> str | None:
-    """The caller's address: the first X-Forwarded-For hop when the request came through the
-    gateway or an ingress, else the socket peer."""
-    if connection is None:
+    """The caller's address, as `ProxyHeadersMiddleware` (in `create_http_app`) set it: the
+    nearest X-Forwarded-For hop that is not a trusted proxy, or the socket peer. A hop a client
+    wrote itself is never chosen while a trusted proxy appended the real one after it."""
+    if connection is None or connection.client is None:
         return None
-    forwarded = connection.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return connection.client.host if connection.client else None
+    return connection.client.host or None
 
 
 class RequestContextMiddleware:
@@ -98,7 +97,10 @@ def create_http_app(
     title: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     readiness_checks: dict[str, ReadinessCheck],
+    trusted_proxies: str = "127.0.0.1",
 ) -> FastAPI:
+    """`trusted_proxies`: addresses and networks (comma-separated, `*` for all) whose
+    X-Forwarded-For is believed (`ServiceSettings.forwarded_allow_ips`)."""
     app = FastAPI(
         title=title,
         lifespan=lifespan,
@@ -110,6 +112,9 @@ def create_http_app(
     )
 
     app.add_middleware(RequestContextMiddleware)
+    # Outermost, so that everything inside sees the client's address. uvicorn's own handling is
+    # off (`serve`): it is not there when the app runs in-process in tests.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -163,7 +163,9 @@ def build_app(parts: ServiceParts) -> FastAPI:
     checks: dict[str, ReadinessCheck] = {"database": database_ready}
     if loops is not None:
         checks["workers"] = loops.check_running
-    app = create_http_app(parts.name, lifespan, checks)
+    app = create_http_app(
+        parts.name, lifespan, checks, trusted_proxies=parts.settings.forwarded_allow_ips
+    )
     tracing.instrument_service(parts.name, parts.schema)  # spans + GraphQL metrics
     if role.serves_requests:
         _mount_api(app, parts)
@@ -213,6 +215,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         # sides closed together and the gateway now and then sent a request on a connection the
         # service had just closed: `read ECONNRESET`, an error for the user (seen in ./dev bench).
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        proxy_headers=False,  # the app's ProxyHeadersMiddleware does it (create_http_app)
     )
 
 

@@ -62,6 +62,9 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = Field(default="permits-identity", validation_alias="JWT_ISSUER")
     jwt_audience: str = Field(default="permits-platform", validation_alias="JWT_AUDIENCE")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    # The proxies whose X-Forwarded-For names the client (the gateway, an ingress): addresses and
+    # networks, comma-separated; `*` believes every caller. The same variable as uvicorn's.
+    forwarded_allow_ips: str = Field(default="127.0.0.1", validation_alias="FORWARDED_ALLOW_IPS")
     outbox_poll_seconds: float = 1.0
     # Sent outbox rows are deleted this long after they were sent (0: kept for ever); the worker
     # looks every `outbox_prune_seconds`. Unsent rows are never deleted.

@@ -124,7 +124,7 @@ async def test_every_verification_is_logged_with_the_client(
 ) -> None:
     stored = await documents.store()
     forged = stored.token[:-4] + ("AAAA" if not stored.token.endswith("AAAA") else "BBBB")
-    headers = {"user-agent": "WeChat/8.0", "x-forwarded-for": "203.0.113.7, 10.0.0.1"}
+    headers = {"user-agent": "WeChat/8.0", "x-forwarded-for": "192.0.2.1, 203.0.113.7"}
     for token in (stored.token, stored.token, forged):
         await graphql(documents.client, VERIFY, {"t": token}, headers=headers)
     genuine_log = await log_of(documents, stored.token)
