@@ -19,14 +19,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack.infra import Broker, Postgres
-from servicekit.crypto import (
-    ClearColumn,
-    DataVault,
-    KeyRing,
-    decrypt_binary_column,
-    encrypt_binary_column,
-    rotate,
-)
+from servicekit.crypto import DataVault, KeyRing
+from servicekit.crypto.migrations import ClearColumn, decrypt_binary_column, encrypt_binary_column
+from servicekit.crypto.rotation import rotate
 from servicekit.db import Database, make_engine, new_metadata
 from servicekit.events import CloudEvent
 from servicekit.inbox import EventConsumer, inbox_table

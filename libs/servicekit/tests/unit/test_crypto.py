@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from servicekit.crypto import DataKeyError, KeyRing, add_key, load_key_ring
+from servicekit.crypto import DataKeyError, KeyRing, load_key_ring
+from servicekit.crypto.rotation import add_key
 
 
 def ring(active: str = "k1", **keys: bytes) -> KeyRing:

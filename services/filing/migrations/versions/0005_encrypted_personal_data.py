@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 from filing.db import vault
-from servicekit.crypto import ClearColumn, decrypt_column, encrypt_column
+from servicekit.crypto.migrations import ClearColumn, decrypt_column, encrypt_column
 
 revision: str = "0005"
 down_revision: str | None = "0004"

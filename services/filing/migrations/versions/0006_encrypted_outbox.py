@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 from filing.db import vault
-from servicekit.crypto import ClearColumn, decrypt_binary_column, encrypt_binary_column
+from servicekit.crypto.migrations import ClearColumn, decrypt_binary_column, encrypt_binary_column
 
 revision: str = "0006"
 down_revision: str | None = "0005"

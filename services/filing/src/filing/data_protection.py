@@ -6,7 +6,7 @@ import filing.accounts.models
 import filing.enterprises.models  # noqa: F401 - registers the tables
 from filing.config import FilingSettings
 from filing.db import metadata, vault
-from servicekit.crypto import RotationTarget
+from servicekit.crypto.rotation import RotationTarget
 
 
 def rotation_target() -> RotationTarget:

@@ -18,7 +18,8 @@ from devstack.data_keys import alembic, key_env, raw_rows
 from devstack.infra import Postgres
 from filing.db import metadata, vault
 from filing.enterprises import repository
-from servicekit.crypto import KeyRing, rotate
+from servicekit.crypto import KeyRing
+from servicekit.crypto.rotation import rotate
 
 ID_NUMBER, MOBILE, LEGAL_ID = "370202199001011234", "13912340011", "370203198805054321"
 FORM = {"enterprise_name": "青岛某公司", "legal_representative": {"id_number": LEGAL_ID}}

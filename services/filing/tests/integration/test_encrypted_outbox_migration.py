@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from devstack.data_keys import alembic, key_env
 from devstack.infra import Postgres
 from filing.db import metadata, outbox, vault
-from servicekit.crypto import KeyRing, rotate
+from servicekit.crypto import KeyRing
+from servicekit.crypto.rotation import rotate
 from servicekit.events import CloudEvent
 
 from .test_data_protection import restore_vault

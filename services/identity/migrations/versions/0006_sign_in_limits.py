@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from identity.db import vault
-from servicekit.crypto import ClearColumn, decrypt_column, encrypt_column
+from servicekit.crypto.migrations import ClearColumn, decrypt_column, encrypt_column
 
 revision: str = "0006"
 down_revision: str | None = "0005"

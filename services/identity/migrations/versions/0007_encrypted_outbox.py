@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 from identity.db import vault
-from servicekit.crypto import ClearColumn, decrypt_binary_column, encrypt_binary_column
+from servicekit.crypto.migrations import ClearColumn, decrypt_binary_column, encrypt_binary_column
 
 revision: str = "0007"
 down_revision: str | None = "0006"

@@ -8,7 +8,7 @@ import identity.exam.study
 import identity.verification.models  # noqa: F401 - registers the tables
 from identity.config import IdentitySettings
 from identity.db import metadata, vault
-from servicekit.crypto import RotationTarget
+from servicekit.crypto.rotation import RotationTarget
 
 
 def rotation_target() -> RotationTarget:

@@ -24,7 +24,8 @@ from identity.config import IdentitySettings
 from identity.db import metadata, vault
 from identity.verification import repository as codes
 from identity.verification.models import CodePurpose
-from servicekit.crypto import KeyRing, rotate
+from servicekit.crypto import KeyRing
+from servicekit.crypto.rotation import rotate
 
 PHONE, OTHER = "13912340001", "13912340002"
 

@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 from personnel.db import vault
-from servicekit.crypto import (
+from servicekit.crypto.migrations import (
     ClearColumn,
     decrypt_binary_column,
     decrypt_column,

@@ -7,7 +7,7 @@ import personnel.enterprises.models
 import personnel.people.models  # noqa: F401 - registers the tables
 from personnel.config import PersonnelSettings
 from personnel.db import metadata, vault
-from servicekit.crypto import RotationTarget
+from servicekit.crypto.rotation import RotationTarget
 
 
 def rotation_target() -> RotationTarget:

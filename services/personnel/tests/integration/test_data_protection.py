@@ -21,7 +21,8 @@ from personnel.applications import repository as applications
 from personnel.db import metadata, vault
 from personnel.people import repository
 from personnel.people.models import TravelDocumentType
-from servicekit.crypto import KeyRing, rotate
+from servicekit.crypto import KeyRing
+from servicekit.crypto.rotation import rotate
 
 PEOPLE = [
     ("E12345678", "V0012345", "13912345678"),

@@ -16,7 +16,8 @@ from devstack.data_keys import alembic, key_env, raw_rows
 from devstack.infra import Postgres
 from personnel.applications.models import ApplicationAudit
 from personnel.db import metadata, outbox, vault
-from servicekit.crypto import KeyRing, rotate
+from servicekit.crypto import KeyRing
+from servicekit.crypto.rotation import rotate
 from servicekit.events import CloudEvent
 
 from .test_data_protection import restore_vault
