@@ -23,6 +23,8 @@ def platform() -> Iterator[Stack]:
         # Clients call identity's subgraph directly: the faults are in the event path and the
         # services, and the gateway (tested by the e2e suite) adds nothing countable here.
         with_gateway=False,
+        # The broker-kill test needs a broker that keeps what it acknowledged, as Kafka does.
+        durable_broker=True,
         progress=lambda line: None,
         # Each imported row hashes its initial password; the suite is about events, not about
         # argon2's cost, so it is lowered to keep bursts short on 2 cores.

