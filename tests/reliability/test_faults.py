@@ -264,13 +264,15 @@ async def test_postgres_stopped_briefly_services_recover_without_restart(
     tag = "R4"
     pids = {name: process.pid for name, process in platform.processes.items()}
     burst = rows(tag, 4, 90_000, 80)
-    clients = [Client(rows(tag, 4, 1000 * c, 25)) for c in range(2)]
+    clients = [Client(rows(tag, 4, 1000 * c, 60)) for c in range(2)]
     total = len(burst) + sum(len(client.rows) for client in clients)
     body = await import_rows(api, admin, burst)
     assert acknowledged(body, len(burst)), body
+    await until(lambda: _at_least(effects(platform, tag), 1), every=0.02)  # filing is at it
     running = [asyncio.create_task(client.run(api, admin)) for client in clients]
     try:
-        await until(lambda: _at_least(effects(platform, tag), 1), every=0.02)
+        # The clients are sending (a few of their rows are in): the outage lands mid-stream.
+        await until(lambda: _at_least(accounts(platform, tag), len(burst) + 4), every=0.02)
         await asyncio.to_thread(platform.postgres.stop_server)
         await asyncio.sleep(5)  # the outage: clients keep sending meanwhile
         await asyncio.to_thread(platform.postgres.start_server)
