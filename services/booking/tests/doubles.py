@@ -8,12 +8,12 @@ import uuid
 
 import grpc
 
-from contracts.gen.documents.v1 import documents_pb2 as dpb
 from contracts.gen.documents.v1 import documents_pb2_grpc as dpb_grpc
 from contracts.gen.filing.v1 import enterprises_pb2 as fpb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as fpb_grpc
 from contracts.gen.personnel.v1 import people_pb2 as ppb
 from contracts.gen.personnel.v1 import people_pb2_grpc as ppb_grpc
+from devstack.doubles import DocumentsDouble
 
 
 class FilingDouble(fpb_grpc.EnterprisesServicer):
@@ -101,25 +101,6 @@ class PersonnelDouble(ppb_grpc.PeopleServicer):
             await context.abort(grpc.StatusCode.NOT_FOUND, "no such application")
         assert found is not None
         return found
-
-
-class DocumentsDouble(dpb_grpc.DocumentsServicer):
-    """`Render` answers one document per kind/subject/revision and keeps every request."""
-
-    def __init__(self) -> None:
-        self.documents: dict[tuple[str, str, int], dpb.Document] = {}
-        self.requests: list[dpb.RenderRequest] = []
-
-    async def Render(
-        self, request: dpb.RenderRequest, context: grpc.aio.ServicerContext
-    ) -> dpb.Document:
-        self.requests.append(request)
-        key = (request.kind, request.subject_id, request.revision)
-        if key not in self.documents:
-            self.documents[key] = dpb.Document(
-                id=str(uuid.uuid4()), kind=request.kind, revision=request.revision
-            )
-        return self.documents[key]
 
 
 class Doubles:

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import grpc
 import httpx
 import pytest
 
-from contracts.gen.documents.v1 import documents_pb2 as dpb
-from contracts.gen.documents.v1 import documents_pb2_grpc as dpb_grpc
 from contracts.gen.identity.v1 import accounts_pb2 as pb
 from contracts.gen.identity.v1 import accounts_pb2_grpc as pb_grpc
+from devstack.doubles import DocumentsDouble
 from devstack.infra import Broker, Postgres, free_port
 from devstack.testing import TestIssuer, migrated_database, running
 from filing.app import create_app
@@ -57,80 +55,12 @@ class IdentityDouble(pb_grpc.AccountsServicer):
         return self.accounts[request.account_id]
 
 
-class DocumentsDouble(dpb_grpc.DocumentsServicer):
-    """A real gRPC server standing in for documents: `Render` answers one document per
-    kind/subject/revision (as documents does) and keeps every request; `GetAttachment` answers
-    from `attachments`, which a test fills with what documents would know of an upload."""
-
-    def __init__(self) -> None:
-        self.documents: dict[tuple[str, str, int], dpb.Document] = {}
-        self.requests: list[dpb.RenderRequest] = []
-        self.attachments: dict[str, dpb.Attachment] = {}
-
-    async def Render(
-        self, request: dpb.RenderRequest, context: grpc.aio.ServicerContext
-    ) -> dpb.Document:
-        self.requests.append(request)
-        key = (request.kind, request.subject_id, request.revision)
-        if key not in self.documents:
-            self.documents[key] = dpb.Document(
-                id=str(uuid.uuid4()), kind=request.kind, revision=request.revision
-            )
-        return self.documents[key]
-
-    async def GetAttachment(
-        self, request: dpb.GetAttachmentRequest, context: grpc.aio.ServicerContext
-    ) -> dpb.Attachment:
-        if request.attachment_id not in self.attachments:
-            await context.abort(grpc.StatusCode.NOT_FOUND, "no such attachment")
-        return self.attachments[request.attachment_id]
-
-    def upload(
-        self,
-        kind: str,
-        *,
-        enterprise_id: str = "",
-        account_id: str = "",
-        printed: tuple[str, str, int] | None = None,
-        file_name: str | None = None,
-    ) -> str:
-        """An uploaded file as documents records it; `printed` is the (kind, subject, revision)
-        read from the QR code of a printed form. Returns its id."""
-        attachment_id = str(uuid.uuid4())
-        printed_kind, subject, revision = printed or ("", "", 0)
-        self.attachments[attachment_id] = dpb.Attachment(
-            id=attachment_id,
-            kind=kind,
-            file_name=file_name or f"{kind.lower()}.pdf",
-            content_type="application/pdf",
-            size=1024,
-            sha256="0" * 64,
-            owner_enterprise_id=enterprise_id,
-            owner_account_id=account_id,
-            printed_kind=printed_kind,
-            printed_subject_id=subject,
-            printed_revision=revision,
-            uploaded_by=account_id,
-        )
-        return attachment_id
-
-    def rendered(self, subject_id: str, kind: str | None = None) -> list[dpb.RenderRequest]:
-        return [
-            r
-            for r in self.requests
-            if r.subject_id == subject_id and (kind is None or r.kind == kind)
-        ]
-
-
 @pytest.fixture(scope="session")
 async def documents_double() -> AsyncIterator[tuple[DocumentsDouble, int]]:
     servicer = DocumentsDouble()
-    server = grpc.aio.server()
-    dpb_grpc.add_DocumentsServicer_to_server(servicer, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    yield servicer, port
-    await server.stop(None)
+    await servicer.start()
+    yield servicer, servicer.port
+    await servicer.stop()
 
 
 @pytest.fixture

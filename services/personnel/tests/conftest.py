@@ -8,10 +8,9 @@ import grpc
 import httpx
 import pytest
 
-from contracts.gen.documents.v1 import documents_pb2 as dpb
-from contracts.gen.documents.v1 import documents_pb2_grpc as dpb_grpc
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
+from devstack.doubles import DocumentsDouble
 from devstack.infra import Broker, Postgres, free_port
 from devstack.testing import TestIssuer, migrated_database, running
 from personnel.app import create_app
@@ -111,84 +110,6 @@ class Tenants:
         self.filing.add_member(account_id, tenant.enterprise_id)
         token = self.issuer.token(account_id, ["ENTERPRISE_USER"])
         return Tenant(account_id, tenant.enterprise_id, token)
-
-
-class DocumentsDouble(dpb_grpc.DocumentsServicer):
-    """documents' gRPC service as a real server: `Render` answers one document per
-    kind/subject/revision (as documents does) and keeps every request; `GetAttachment` answers
-    from `attachments`, which a test fills with what documents would know of an upload."""
-
-    def __init__(self) -> None:
-        self.documents: dict[tuple[str, str, int], dpb.Document] = {}
-        self.requests: list[dpb.RenderRequest] = []
-        self.attachments: dict[str, dpb.Attachment] = {}
-        self.server: grpc.aio.Server | None = None
-        self.port = 0
-
-    async def Render(
-        self, request: dpb.RenderRequest, context: grpc.aio.ServicerContext
-    ) -> dpb.Document:
-        self.requests.append(request)
-        key = (request.kind, request.subject_id, request.revision)
-        if key not in self.documents:
-            self.documents[key] = dpb.Document(
-                id=str(uuid.uuid4()), kind=request.kind, revision=request.revision
-            )
-        return self.documents[key]
-
-    async def GetAttachment(
-        self, request: dpb.GetAttachmentRequest, context: grpc.aio.ServicerContext
-    ) -> dpb.Attachment:
-        if request.attachment_id not in self.attachments:
-            await context.abort(grpc.StatusCode.NOT_FOUND, "no such attachment")
-        return self.attachments[request.attachment_id]
-
-    def upload(
-        self,
-        kind: str,
-        *,
-        enterprise_id: str = "",
-        printed: tuple[str, str, int] | None = None,
-    ) -> str:
-        """An uploaded file as documents records it; `printed` is the (kind, subject, revision)
-        read from the QR code of a printed form. Returns its id."""
-        attachment_id = str(uuid.uuid4())
-        printed_kind, subject, revision = printed or ("", "", 0)
-        self.attachments[attachment_id] = dpb.Attachment(
-            id=attachment_id,
-            kind=kind,
-            file_name=f"{kind.lower()}.pdf",
-            content_type="application/pdf",
-            size=1024,
-            sha256="0" * 64,
-            owner_enterprise_id=enterprise_id,
-            printed_kind=printed_kind,
-            printed_subject_id=subject,
-            printed_revision=revision,
-        )
-        return attachment_id
-
-    def rendered(self, subject_id: str, kind: str | None = None) -> list[dpb.RenderRequest]:
-        return [
-            r
-            for r in self.requests
-            if r.subject_id == subject_id and (kind is None or r.kind == kind)
-        ]
-
-    async def start(self) -> None:
-        self.server = grpc.aio.server()
-        dpb_grpc.add_DocumentsServicer_to_server(self, self.server)
-        self.port = self.server.add_insecure_port("127.0.0.1:0")
-        await self.server.start()
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            await self.server.stop(grace=None)
-            self.server = None
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
 
 
 @pytest.fixture(scope="session")

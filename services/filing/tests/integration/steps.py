@@ -21,7 +21,9 @@ from filing.db import outbox
 from servicekit.db import Database
 
 if TYPE_CHECKING:
-    from ..conftest import DocumentsDouble, IdentityDouble
+    from devstack.doubles import DocumentsDouble
+
+    from ..conftest import IdentityDouble
 
 SCHEMAS = Path(__file__).resolve().parents[4] / "contracts" / "events"
 

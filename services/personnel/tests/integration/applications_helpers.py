@@ -11,7 +11,9 @@ import httpx
 from devstack.testing import error_code, graphql
 
 if TYPE_CHECKING:
-    from ..conftest import DocumentsDouble, Tenant
+    from devstack.doubles import DocumentsDouble
+
+    from ..conftest import Tenant
 
 FIELDS = """id number kind foreignPersonId submission review revision dueAt isOverdue
   failureReason tipsAcknowledged requirementsAcknowledged form licenceNumber certificateNumber

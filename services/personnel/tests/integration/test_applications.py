@@ -44,7 +44,9 @@ from .applications_helpers import (
 )
 
 if TYPE_CHECKING:
-    from ..conftest import DocumentsDouble, Tenants
+    from devstack.doubles import DocumentsDouble
+
+    from ..conftest import Tenants
 
 SUBMIT = "mutation($id: ID!) { submitEmploymentApplication(id: $id) { id revision } }"
 DECIDE = """mutation($id: ID!, $pass: Boolean!, $reason: String) {

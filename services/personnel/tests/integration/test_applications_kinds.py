@@ -30,7 +30,9 @@ from .applications_helpers import (
 )
 
 if TYPE_CHECKING:
-    from ..conftest import DocumentsDouble, Tenants
+    from devstack.doubles import DocumentsDouble
+
+    from ..conftest import Tenants
 
 
 async def test_licence_needs_tips_and_requirements_then_the_stamped_form_and_issues_a_number(

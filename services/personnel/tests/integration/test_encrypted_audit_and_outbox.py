@@ -18,7 +18,9 @@ from servicekit.db import Database, make_engine
 from .applications_helpers import decide, register_person, submitted
 
 if TYPE_CHECKING:
-    from ..conftest import DocumentsDouble, Tenants
+    from devstack.doubles import DocumentsDouble
+
+    from ..conftest import Tenants
 
 
 async def test_the_issued_number_is_not_in_clear_in_the_audit_or_the_outbox(
