@@ -10,7 +10,7 @@ import pytest
 
 from contracts.gen.filing.v1 import enterprises_pb2 as pb
 from contracts.gen.filing.v1 import enterprises_pb2_grpc as pb_grpc
-from devstack.doubles import DocumentsDouble
+from devstack.doubles import DocumentsDouble, ServedDouble
 from devstack.infra import Broker, Postgres, free_port
 from devstack.testing import TestIssuer, migrated_database, running
 from personnel.app import create_app
@@ -18,14 +18,15 @@ from personnel.config import PersonnelSettings
 from servicekit.settings import KafkaSettings
 
 
-class FilingDouble(pb_grpc.EnterprisesServicer):
+class FilingDouble(ServedDouble, pb_grpc.EnterprisesServicer):
     """Filing's `Enterprises` service as a real grpc.aio server on a loopback port: the
     enterprises it knows are the ones a test adds."""
 
     def __init__(self) -> None:
         self.by_account: dict[str, pb.Enterprise] = {}
-        self.server: grpc.aio.Server | None = None
-        self.port = 0
+
+    def add_to(self, server: grpc.aio.Server) -> None:
+        pb_grpc.add_EnterprisesServicer_to_server(self, server)
 
     async def GetEnterprise(
         self, request: pb.GetEnterpriseRequest, context: grpc.aio.ServicerContext
@@ -64,21 +65,6 @@ class FilingDouble(pb_grpc.EnterprisesServicer):
         enterprise = next(e for e in self.by_account.values() if e.id == enterprise_id)
         enterprise.member_account_ids.append(account_id)
         self.by_account[account_id] = enterprise
-
-    async def start(self) -> None:
-        self.server = grpc.aio.server()
-        pb_grpc.add_EnterprisesServicer_to_server(self, self.server)
-        self.port = self.server.add_insecure_port("127.0.0.1:0")
-        await self.server.start()
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            await self.server.stop(grace=None)
-            self.server = None
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,33 @@ from contracts.gen.documents.v1 import documents_pb2 as dpb
 from contracts.gen.documents.v1 import documents_pb2_grpc as dpb_grpc
 
 
-class DocumentsDouble(dpb_grpc.DocumentsServicer):
+class ServedDouble:
+    """A servicer double on a grpc.aio server of its own, on a free loopback port (`target`).
+    Subclasses say how they are added to a server (the generated `add_*Servicer_to_server`)."""
+
+    server: grpc.aio.Server | None = None
+    port = 0
+
+    def add_to(self, server: grpc.aio.Server) -> None:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        self.server = grpc.aio.server()
+        self.add_to(self.server)
+        self.port = self.server.add_insecure_port("127.0.0.1:0")
+        await self.server.start()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop(grace=None)
+            self.server = None
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+class DocumentsDouble(ServedDouble, dpb_grpc.DocumentsServicer):
     """documents' gRPC service: `Render` answers one document per kind/subject/revision (as
     documents does) and keeps every request; `GetAttachment` answers from `attachments`, which a
     test fills (`upload`) with what documents would know of an uploaded file."""
@@ -21,8 +47,9 @@ class DocumentsDouble(dpb_grpc.DocumentsServicer):
         self.documents: dict[tuple[str, str, int], dpb.Document] = {}
         self.requests: list[dpb.RenderRequest] = []
         self.attachments: dict[str, dpb.Attachment] = {}
-        self.server: grpc.aio.Server | None = None
-        self.port = 0
+
+    def add_to(self, server: grpc.aio.Server) -> None:
+        dpb_grpc.add_DocumentsServicer_to_server(self, server)
 
     async def Render(
         self, request: dpb.RenderRequest, context: grpc.aio.ServicerContext
@@ -77,18 +104,3 @@ class DocumentsDouble(dpb_grpc.DocumentsServicer):
             for r in self.requests
             if r.subject_id == subject_id and (kind is None or r.kind == kind)
         ]
-
-    async def start(self) -> None:
-        self.server = grpc.aio.server()
-        dpb_grpc.add_DocumentsServicer_to_server(self, self.server)
-        self.port = self.server.add_insecure_port("127.0.0.1:0")
-        await self.server.start()
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            await self.server.stop(grace=None)
-            self.server = None
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
