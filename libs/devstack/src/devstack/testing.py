@@ -15,7 +15,7 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +27,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from devstack.infra import Broker, Postgres, free_port
 from devstack.stack import ROOT
@@ -147,6 +149,23 @@ def migrated_database(postgres: Postgres, service: str, name: str | None = None)
         stdout=subprocess.DEVNULL,
     )
     return url
+
+
+@contextmanager
+def statements_reading(table: str) -> Iterator[list[str]]:
+    """The SQL statements that read `table` (`FROM table`) while the block runs, on every engine
+    of this process: tests of a service running in-process count its queries with it."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if f"FROM {table}" in statement:
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 @asynccontextmanager

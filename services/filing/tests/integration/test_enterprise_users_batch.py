@@ -4,12 +4,8 @@ and each enterprise's users are the ones it shows when it is asked for alone."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from devstack.testing import statements_reading
 
 from .steps import Steps, liaison
 
@@ -17,23 +13,6 @@ USERS = "users { role account { id } }"
 LIST = f"""query($name: String) {{ filings(name: $name, first: 50) {{ edges {{ node {{
   id enterprise {{ id {USERS} }} }} }} }} }}"""
 ONE = f"query($id: ID!) {{ filing(id: $id) {{ enterprise {{ id {USERS} }} }} }}"
-
-
-@contextmanager
-def member_queries() -> Iterator[list[str]]:
-    """The SQL statements reading enterprise members while the block runs (the service runs
-    in this process)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "FROM enterprise_members" in statement:
-            seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 async def test_the_users_of_a_lists_enterprises_are_read_in_one_query(steps: Steps) -> None:
@@ -48,7 +27,7 @@ async def test_the_users_of_a_lists_enterprises_are_read_in_one_query(steps: Ste
             liaisons=[liaison(first.phone), liaison(second.phone, name="李联络")],
         )
     officer = steps.officer("CITY_OFFICER")
-    with member_queries() as seen:
+    with statements_reading("enterprise_members") as seen:
         rows = (await steps.ok(LIST, {"name": tag}, officer))["filings"]["edges"]
     assert len(rows) == 3
     assert len(seen) == 1, seen

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-from devstack.testing import graphql
+from devstack.testing import graphql, statements_reading
 
 if TYPE_CHECKING:
     from conftest import Tenant, Tenants
@@ -67,23 +63,6 @@ def codes_by_index(body: dict[str, Any]) -> dict[int, str]:
     return {e["path"][1]: e["extensions"]["code"] for e in body.get("errors", [])}
 
 
-@contextmanager
-def person_queries() -> Iterator[list[str]]:
-    """The SQL statements reading foreign persons while the block runs (this process's
-    engines: the service runs in-process)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "FROM foreign_persons" in statement:
-            seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 async def test_each_enterprise_of_a_batch_is_answered_as_if_asked_alone(
     personnel: httpx.AsyncClient, tenants: Tenants
 ) -> None:
@@ -112,7 +91,7 @@ async def test_a_batch_reads_every_enterprise_in_two_queries(
     batch = [tenants.new() for _ in range(6)]
     for tenant in batch:
         await with_persons(personnel, tenant, 2)
-    with person_queries() as seen:
+    with statements_reading("foreign_persons") as seen:
         body = await graphql(
             personnel, PERSONS, {"reps": reps(*batch), "first": 1}, tenants.officer()
         )
